@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { EmbeddedCluster } from '../cluster/cluster.ts';
+
+/** Parses a TCP port option: an integer in 0–65535 (0 picks a free port). */
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer between 0 and 65535, not "${value}"`);
+  return port;
+}
+
+/** `kopf cluster`: the embedded API server on its own, for kubectl and any client. */
+export function registerClusterCommand(program: Command): void {
+  program
+    .command('cluster')
+    .description('run the embedded Kubernetes API server until interrupted')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--address <address>', 'address to listen on', '127.0.0.1')
+    .option('--kubeconfig <path>', 'where to write the kubeconfig (default: a temporary file)')
+    .option('--http', 'serve plain HTTP without authentication (loopback only)', false)
+    .action(async (options: { port: number; address: string; kubeconfig?: string; http: boolean }) => {
+      const started = Date.now();
+      const cluster = await EmbeddedCluster.start({
+        port: options.port,
+        address: options.address,
+        kubeconfigPath: options.kubeconfig,
+        http: options.http,
+      });
+      console.log(`Embedded Kubernetes API server (v1.32) at ${cluster.url}, ready in ${Date.now() - started} ms.`);
+      console.log(`Kubeconfig: ${cluster.kubeconfigPath}`);
+      console.log(`Try: kubectl --kubeconfig ${cluster.kubeconfigPath} get namespaces`);
+      console.log(`Fault injection: POST ${cluster.url}/_kopf/faults (see docs/embedded-cluster.md). Stop with Ctrl+C.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await cluster.stop();
+    });
+}

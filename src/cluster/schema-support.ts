@@ -1,0 +1,32 @@
+import { compileCrdSchema } from './crd/schema-compiled.ts';
+import { builtinSchemas } from './openapi/builtin-schemas.ts';
+import { findUnknownFields, pruneUnknownFields } from './openapi/unknown-fields.ts';
+import type { KubeObject, ResourceType } from './resource-type.ts';
+import type { SchemaSupport } from './state.ts';
+
+/**
+ * The schema steps of the write path: built-in kinds are checked against
+ * the schemas read from `kubernetes-types`; custom resources against their
+ * CRD's structural schema (pruning, defaulting, validation, apiserver-spec §9.3).
+ */
+export function createSchemaSupport(): SchemaSupport {
+  const builtins = builtinSchemas();
+  return {
+    prune(type: ResourceType, obj: KubeObject) {
+      if (type.schema) {
+        const { value, unknownFields } = compileCrdSchema(type.schema).prune(obj);
+        return { value: value as KubeObject, unknownFields };
+      }
+      const schema = builtins.schemaForKind(type.group, type.version, type.kind);
+      if (!schema) return { value: obj, unknownFields: [] };
+      const unknownFields = findUnknownFields(schema, obj, builtins.resolve);
+      return { value: unknownFields.length ? pruneUnknownFields(schema, obj, builtins.resolve) : obj, unknownFields };
+    },
+    applyDefaults(type: ResourceType, obj: KubeObject) {
+      return type.schema ? (compileCrdSchema(type.schema).applyDefaults(obj) as KubeObject) : obj;
+    },
+    validate(type: ResourceType, obj: KubeObject, old?: KubeObject) {
+      return type.schema ? compileCrdSchema(type.schema).validate(obj, old) : [];
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import type { KubeObject } from './resource-type.ts';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One committed write, as watchers and controllers see it. */
+export interface ChangeEvent {
+  rv: number;
+  type: ChangeType;
+  /** Storage bucket: `group/plural`. */
+  bucket: string;
+  /** `namespace/name`, or `name` for cluster-scoped objects. */
+  key: string;
+  /** The new state; for DELETED the last state, stamped with the delete's resourceVersion. */
+  object: KubeObject;
+  /** The state before this write (absent for ADDED). */
+  previous?: KubeObject;
+}
+
+export type ChangeListener = (event: ChangeEvent) => void;
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/**
+ * The embedded cluster's storage: every object of every resource, one global
+ * resourceVersion counter (as etcd's revision), and a bounded history of
+ * changes from which watches resume. Stored objects are never mutated in
+ * place: each write stores a new object, so readers may hold on to one safely.
+ */
+export class Store {
+  private revision: number;
+  private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  private history: ChangeEvent[] = [];
+  private historyStart = 0;
+  /** The oldest resourceVersion a watch may still resume from. */
+  private compactedRevision: number;
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(
+    /** How many changes are kept for watches to resume from. */
+    private readonly historySize = 10_000,
+    initialRevision = 1,
+  ) {
+    this.revision = initialRevision;
+    this.compactedRevision = initialRevision;
+  }
+
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  /** The newest revision that is no longer in history: watches from before it get 410. */
+  get oldestResumableRevision(): number {
+    return this.compactedRevision;
+  }
+
+  get(bucket: string, key: string): KubeObject | undefined {
+    return this.buckets.get(bucket)?.get(key);
+  }
+
+  /** The objects of a bucket in storage-key order, optionally one namespace only. */
+  list(bucket: string, namespace?: string): KubeObject[] {
+    const objects = this.buckets.get(bucket);
+    if (!objects) return [];
+    const keys = [...objects.keys()].sort(compareKeys);
+    const prefix = namespace ? `${namespace}/` : undefined;
+    const result: KubeObject[] = [];
+    for (const key of keys) {
+      if (prefix && !key.startsWith(prefix)) continue;
+      result.push(objects.get(key)!);
+    }
+    return result;
+  }
+
+  /** How many objects a bucket holds (optionally in one namespace). */
+  count(bucket: string, namespace?: string): number {
+    const objects = this.buckets.get(bucket);
+    if (!objects) return 0;
+    if (!namespace) return objects.size;
+    let n = 0;
+    for (const key of objects.keys()) if (key.startsWith(`${namespace}/`)) n++;
+    return n;
+  }
+
+  bucketNames(): string[] {
+    return [...this.buckets.keys()];
+  }
+
+  /** Stores a new object under a fresh resourceVersion and announces it. */
+  create(bucket: string, key: string, object: KubeObject): KubeObject {
+    const rv = ++this.revision;
+    const stored = withResourceVersion(object, rv);
+    this.bucket(bucket).set(key, stored);
+    this.commit({ rv, type: 'ADDED', bucket, key, object: stored });
+    return stored;
+  }
+
+  /** Replaces an existing object under a fresh resourceVersion. */
+  update(bucket: string, key: string, object: KubeObject): KubeObject {
+    const previous = this.get(bucket, key);
+    const rv = ++this.revision;
+    const stored = withResourceVersion(object, rv);
+    this.bucket(bucket).set(key, stored);
+    this.commit({ rv, type: 'MODIFIED', bucket, key, object: stored, previous });
+    return stored;
+  }
+
+  /** Removes an object; the DELETED event carries its last state at the delete's resourceVersion. */
+  remove(bucket: string, key: string): KubeObject | undefined {
+    const previous = this.get(bucket, key);
+    if (!previous) return undefined;
+    const rv = ++this.revision;
+    this.bucket(bucket).delete(key);
+    const object = withResourceVersion(previous, rv);
+    this.commit({ rv, type: 'DELETED', bucket, key, object, previous });
+    return object;
+  }
+
+  /** Removes a whole bucket's contents (a CRD's storage going away) without events. */
+  dropBucket(bucket: string): void {
+    this.buckets.delete(bucket);
+  }
+
+  /**
+   * The changes of one bucket after `rv`, or `undefined` when history no
+   * longer reaches back that far (the caller answers 410 Expired).
+   */
+  changesSince(rv: number, bucket: string): ChangeEvent[] | undefined {
+    if (rv < this.compactedRevision) return undefined;
+    const result: ChangeEvent[] = [];
+    for (let i = this.firstIndexAfter(rv); i < this.history.length; i++) {
+      const event = this.history[i];
+      if (event.bucket === bucket) result.push(event);
+    }
+    return result;
+  }
+
+  /** Forgets all history: every watch resuming from an earlier revision gets 410 (fault injection). */
+  compact(): void {
+    this.history = [];
+    this.historyStart = 0;
+    this.compactedRevision = this.revision;
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private bucket(name: string): Map<string, KubeObject> {
+    let objects = this.buckets.get(name);
+    if (!objects) {
+      objects = new Map();
+      this.buckets.set(name, objects);
+    }
+    return objects;
+  }
+
+  private commit(event: ChangeEvent): void {
+    this.history.push(event);
+    // Trim in batches so that a write costs O(1) amortised.
+    if (this.history.length - this.historyStart > this.historySize) {
+      this.historyStart++;
+      this.compactedRevision = this.history[this.historyStart - 1].rv;
+      if (this.historyStart > 1024 && this.historyStart * 2 > this.history.length) {
+        this.history = this.history.slice(this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private firstIndexAfter(rv: number): number {
+    // History is sorted by rv: binary search for the first event newer than rv.
+    let lo = this.historyStart;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid].rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Storage keys compare bytewise, as etcd orders them. */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function withResourceVersion(object: KubeObject, rv: number): KubeObject {
+  return { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
+}
