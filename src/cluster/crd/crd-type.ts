@@ -139,7 +139,8 @@ export function resourceTypesOfCrd(crd: KubeObject): ResourceType[] {
         builtin: false,
         strategy: {},
         schema: record(record(version.schema)?.openAPIV3Schema),
-        printerColumns: (version.additionalPrinterColumns as PrinterColumn[] | undefined) ?? undefined,
+        // An empty list still marks a custom resource: its table is Name + Age, not a built-in's default.
+        printerColumns: (version.additionalPrinterColumns as PrinterColumn[] | undefined) ?? [],
         selectableFields: records(version.selectableFields).map((f) => String(f.jsonPath).replace(/^\./, '')),
         storageVersion,
         crdName: crd.metadata.name,

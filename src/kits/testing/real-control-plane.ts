@@ -12,7 +12,7 @@ import {
   type ControlPlaneFiles,
   type ControlPlanePorts,
 } from './real-flags.ts';
-import { tokenKubeconfig } from './real-kubeconfig.ts';
+import { kubeconfigYaml } from '../../core/kubeconfig.ts';
 import { freeLoopbackPorts } from './real-ports.ts';
 import { ComponentExitedError, startComponent, type ComponentProcess } from './real-process.ts';
 import { assertAllRunning, probeStatus, waitUntilReady } from './real-readiness.ts';
@@ -83,7 +83,7 @@ function writeFiles(dir: string, credentials: Credentials, url: string): { files
   writeFileSync(files.serviceAccountPublicKey, serviceAccountKeys.publicKey);
   writeFileSync(files.serviceAccountPrivateKey, serviceAccountKeys.privateKey, secret);
   writeFileSync(files.tokenFile, `${token},kopf-ts-admin,kopf-ts-admin,"system:masters"\n`, secret);
-  const kubeconfig = tokenKubeconfig(url, certificates.caCert, token);
+  const kubeconfig = kubeconfigYaml({ url, token, caPem: certificates.caCert });
   writeFileSync(files.kubeconfig, kubeconfig, secret);
   mkdirSync(files.etcdDataDir, { mode: 0o700 });
   return { files, kubeconfig };
