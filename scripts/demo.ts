@@ -2,7 +2,7 @@
  * `npm run demo`: the embedded Kubernetes API server driven by real kubectl,
  * as a newcomer's first look. Every step prints the command and its output.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,32 +42,34 @@ console.log(`Embedded cluster at ${cluster.url}, ready in ${Date.now() - started
 const kubectl = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const home = mkdtempSync(join(tmpdir(), 'kopf-ts-demo-'));
 
-function run(args: string[], input?: string): void {
+/** Runs kubectl asynchronously: the cluster serves from this very process, so it must not be blocked. */
+function run(args: string[], input?: string): Promise<void> {
   console.log(`$ kubectl ${args.join(' ')}`);
-  try {
-    const out = execFileSync(kubectl, ['--kubeconfig', cluster.kubeconfigPath, ...args], { input, env: { ...process.env, HOME: home }, stdio: ['pipe', 'pipe', 'pipe'] });
-    console.log(out.toString().trimEnd() + '\n');
-  } catch (e) {
-    console.log(`${(e as { stderr?: Buffer }).stderr?.toString().trimEnd()}\n`);
-  }
+  return new Promise((resolve) => {
+    const child = execFile(kubectl, ['--kubeconfig', cluster.kubeconfigPath, ...args], { env: { ...process.env, HOME: home } }, (_error, stdout, stderr) => {
+      console.log(`${stdout}${stderr}`.trimEnd() + '\n');
+      resolve();
+    });
+    child.stdin!.end(input ?? '');
+  });
 }
 
 try {
   if (!existsSync(kubectl)) {
     console.log(`kubectl is not installed (looked at ${kubectl}); the cluster answers any Kubernetes client at ${cluster.url}.`);
   } else {
-    run(['version']);
-    run(['get', 'namespaces']);
-    run(['apply', '-f', '-'], crd);
-    run(['apply', '-f', '-'], example);
-    run(['get', 'kopfexamples']);
-    run(['apply', '-f', '-'], 'apiVersion: kopf.dev/v1\nkind: KopfExample\nmetadata: { name: broken }\nspec: { duration: 5 }\n');
-    run(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
-    run(['scale', 'deployment', 'web', '--replicas=3']);
-    run(['get', 'deployments', '-o', 'wide']);
-    run(['get', 'kex', '-l', 'somelabel=somevalue', '-o', 'yaml']);
-    run(['delete', 'kopfexample', 'kopf-example-1']);
-    run(['get', 'kopfexamples']);
+    await run(['version']);
+    await run(['get', 'namespaces']);
+    await run(['apply', '-f', '-'], crd);
+    await run(['apply', '-f', '-'], example);
+    await run(['get', 'kopfexamples']);
+    await run(['apply', '-f', '-'], 'apiVersion: kopf.dev/v1\nkind: KopfExample\nmetadata: { name: broken }\nspec: { duration: 5 }\n');
+    await run(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
+    await run(['scale', 'deployment', 'web', '--replicas=3']);
+    await run(['get', 'deployments', '-o', 'wide']);
+    await run(['get', 'kex', '-l', 'somelabel=somevalue', '-o', 'yaml']);
+    await run(['delete', 'kopfexample', 'kopf-example-1']);
+    await run(['get', 'kopfexamples']);
   }
 } finally {
   await cluster.stop();

@@ -276,7 +276,8 @@ class SelectorReader {
       try {
         requirements.push(this.readRequirement());
       } catch (e) {
-        throw new SelectorError(`unable to parse requirement: ${(e as Error).message}`);
+        if (!(e instanceof SelectorError)) throw e;
+        throw new SelectorError(`unable to parse requirement: ${e.message}`);
       }
       const after = this.next();
       if (after.type === 'end') return requirements;
@@ -292,18 +293,18 @@ class SelectorReader {
     let token = this.next();
     const negated = token.type === '!';
     if (negated) token = this.next();
-    if (token.type !== 'identifier') throw new Error(`found '${token.text}', expected: identifier`);
+    if (token.type !== 'identifier') throw new SelectorError(`found '${token.text}', expected: identifier`);
     const key = token.text;
     const keyProblems = labelKeyProblems(key);
     // Upstream checks the key here without a field path, hence the odd "<nil>".
-    if (keyProblems.length > 0) throw new Error(`<nil>: Invalid value: ${JSON.stringify(key)}: ${keyProblems.join('; ')}`);
-    const lookahead = this.peek().type;
+    if (keyProblems.length > 0) throw new SelectorError(`<nil>: Invalid value: ${JSON.stringify(key)}: ${keyProblems.join('; ')}`);
     if (negated) return checkRequirement(key, 'doesnotexist', []);
+    const lookahead = this.peek().type;
     if (lookahead === 'end' || lookahead === ',') return checkRequirement(key, 'exists', []);
 
     const operatorToken = this.next(false);
     const operator = operatorOfToken.get(operatorToken.type);
-    if (!operator) throw new Error(`found '${operatorToken.text}', expected: in, notin, =, ==, !=, gt, lt`);
+    if (!operator) throw new SelectorError(`found '${operatorToken.text}', expected: in, notin, =, ==, !=, gt, lt`);
     const values = operator === 'in' || operator === 'notin' ? this.readValueSet() : [this.readSingleValue()];
     return checkRequirement(key, operator, values);
   }
@@ -314,13 +315,13 @@ class SelectorReader {
    */
   private readValueSet(): string[] {
     const open = this.next();
-    if (open.type !== '(') throw new Error(`found '${open.text}' expected: '('`);
+    if (open.type !== '(') throw new SelectorError(`found '${open.text}' expected: '('`);
     const first = this.peek();
     if (first.type === ')') {
       this.next();
       return [''];
     }
-    if (first.type !== 'identifier' && first.type !== ',') throw new Error(`found '${first.text}', expected: ',', ')' or identifier`);
+    if (first.type !== 'identifier' && first.type !== ',') throw new SelectorError(`found '${first.text}', expected: ',', ')' or identifier`);
     const values = new Set<string>();
     for (;;) {
       const token = this.next();
@@ -328,7 +329,7 @@ class SelectorReader {
         values.add(token.text);
         const after = this.peek();
         if (after.type === ')') break;
-        if (after.type !== ',') throw new Error(`found '${after.text}', expected: ',' or ')'`);
+        if (after.type !== ',') throw new SelectorError(`found '${after.text}', expected: ',' or ')'`);
       } else if (token.type === ',') {
         if (values.size === 0) values.add('');
         const after = this.peek();
@@ -341,7 +342,7 @@ class SelectorReader {
           values.add('');
         }
       } else {
-        throw new Error(`found '${token.text}', expected: ',', or identifier`);
+        throw new SelectorError(`found '${token.text}', expected: ',', or identifier`);
       }
     }
     this.next();
@@ -353,7 +354,7 @@ class SelectorReader {
     const lookahead = this.peek();
     if (lookahead.type === 'end' || lookahead.type === ',') return '';
     const token = this.next();
-    if (token.type !== 'identifier') throw new Error(`found '${token.text}', expected: identifier`);
+    if (token.type !== 'identifier') throw new SelectorError(`found '${token.text}', expected: identifier`);
     return token.text;
   }
 }

@@ -46,7 +46,7 @@ function underMetadataAt(errors: FieldError[], metadataPath: string): FieldError
 function apiVersionErrors(value: unknown, path: string): FieldError[] {
   if (typeof value !== 'string') return [fieldError.invalid(path, value, 'must be a string')];
   if (value === '') return [fieldError.invalid(path, value, 'must not be empty')];
-  if (value !== '/' && value.split('/').length > 2) return [fieldError.invalid(path, value, `unexpected GroupVersion string: ${value}`)];
+  if (value.split('/').length > 2) return [fieldError.invalid(path, value, `unexpected GroupVersion string: ${value}`)];
   return [];
 }
 

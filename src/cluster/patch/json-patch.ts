@@ -31,19 +31,19 @@ function isContainer(value: unknown): value is Container {
   return typeof value === 'object' && value !== null;
 }
 
+/** How Go's JSON decoder names the type of a value it could not decode. */
 function goTypeName(value: unknown): string {
-  if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'boolean') return 'bool';
   return typeof value;
 }
 
-/** One decoded operation. `value` is undefined when the operation has none. */
+/** One decoded operation; a field the operation lacks (or has as null) is undefined. */
 interface Operation {
-  op: string;
-  path: string;
-  from: string;
-  value: unknown;
+  op?: string;
+  path?: string;
+  from?: string;
+  value?: unknown;
 }
 
 /**
@@ -57,12 +57,14 @@ function decodeOperations(patch: unknown): Operation[] {
     throw badRequest(`error decoding patch: json: cannot unmarshal ${goTypeName(patch)} into Go value of type []handlers.jsonPatchOp`);
   }
   return patch.map((entry) => {
+    // Go decodes a null entry as an operation with no fields, which then fails to apply.
+    if (entry === null) return {};
     if (!isObject(entry)) {
       throw badRequest(`error decoding patch: json: cannot unmarshal ${goTypeName(entry)} into Go value of type handlers.jsonPatchOp`);
     }
-    const text = (field: 'op' | 'path' | 'from'): string => {
+    const text = (field: 'op' | 'path' | 'from'): string | undefined => {
       const value = entry[field];
-      if (value === undefined || value === null) return '';
+      if (value === undefined || value === null) return undefined;
       if (typeof value !== 'string') {
         throw badRequest(`error decoding patch: json: cannot unmarshal ${goTypeName(value)} into Go struct field jsonPatchOp.${field} of type string`);
       }
@@ -76,8 +78,8 @@ function decodeOperations(patch: unknown): Operation[] {
  * The reference tokens of a pointer, `~1` decoded to `/` and `~0` to `~`.
  * Like upstream, whatever precedes the first `/` is ignored (so `a/b` means `/b`).
  */
-function pointerTokens(pointer: string): string[] {
-  const parts = pointer.split('/');
+function pointerTokens(pointer: string | undefined): string[] {
+  const parts = pointer?.split('/') ?? [];
   if (parts.length < 2) throw new OperationFailed(`not a JSON pointer: ${pointer}`);
   return parts.slice(1).map((token) => token.replace(/~[01]/g, (escape) => (escape === '~1' ? '/' : '~')));
 }
@@ -96,7 +98,7 @@ function arrayIndex(token: string, size: number): number {
 }
 
 /** The container that holds the pointer's target, and the target's token within it. */
-function locate(doc: Container, pointer: string): { container: Container; token: string } {
+function locate(doc: Container, pointer: string | undefined): { container: Container; token: string } {
   const tokens = pointerTokens(pointer);
   const token = tokens.pop()!;
   let container: Container = doc;

@@ -128,23 +128,28 @@ function orderItems(merged: unknown[], order: unknown[], live: unknown[], mergeK
   return interleave(sortByPosition(others, live, mergeKey), sortByPosition(named, order, mergeKey), live, mergeKey);
 }
 
-function checkNoNestedLists(...lists: unknown[][]): void {
-  if (lists.some((list) => list.some(Array.isArray))) throw listOfListsError();
+function kindOfValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** A merging list needs one element type across the live and patch lists, and lists of lists are refused. */
+function checkElementTypes(live: unknown[], patch: unknown[]): void {
+  const all = [...live, ...patch];
+  if (Array.isArray(all[0])) throw listOfListsError();
+  if (new Set(all.map(kindOfValue)).size > 1) {
+    throw badRequest(`list element types are not identical: ${JSON.stringify(live)} and ${JSON.stringify(patch)}`);
+  }
 }
 
 /** A merging list of strings (finalizers): the union, patch values in patch order. */
 function mergeSet(live: unknown[], patch: unknown[]): unknown[] {
-  checkNoNestedLists(live, patch);
-  let replace = false;
-  const values: unknown[] = [];
-  for (const item of patch) {
-    if (!isObject(item)) values.push(item);
-    else if (member(item, patchDirective) === 'replace') replace = true;
-    else throw badRequest(`cannot merge lists without merge key: ${JSON.stringify(item)}`);
-  }
+  const replace = patch.some((item) => isObject(item) && member(item, patchDirective) === 'replace');
+  const values = patch.filter((item) => !(isObject(item) && member(item, patchDirective) === 'replace'));
+  checkElementTypes(live, values);
+  if (values.some(isObject)) throw badRequest(`cannot merge lists without merge key: ${JSON.stringify(values)}`);
   if (replace) return values;
-  const types = new Set([...live, ...values].map((value) => (value === null ? 'null' : typeof value)));
-  if (types.size > 1) throw badRequest(`list element types are not identical: ${JSON.stringify(live)} and ${JSON.stringify(values)}`);
   const union: unknown[] = [];
   for (const value of [...live, ...values]) {
     if (!union.includes(value)) union.push(value);
@@ -152,36 +157,73 @@ function mergeSet(live: unknown[], patch: unknown[]): unknown[] {
   return orderItems(union, values, live, undefined);
 }
 
+/** A keyed patch list taken apart into what it asks of the live list. */
+interface KeyedListPatch {
+  /** Items to merge into the live item with the same key, or to add. */
+  items: JsonObject[];
+  /** Items marked `"$patch": "delete"`: live items with their key go. */
+  deletions: JsonObject[];
+  /** An item `{"$patch": "replace"}` was present: the other items become the list. */
+  replace: boolean;
+}
+
+function readKeyedListPatch(patch: unknown[], mergeKey: string): KeyedListPatch {
+  const parts: KeyedListPatch = { items: [], deletions: [], replace: false };
+  for (const item of patch) {
+    if (!isObject(item)) throw badRequest(`cannot merge a list of maps with ${JSON.stringify(item)}`);
+    const directive = member(item, patchDirective);
+    const hasKey = Object.hasOwn(item, mergeKey);
+    if (directive === 'replace') parts.replace = true;
+    else if (directive !== undefined && directive !== 'delete' && directive !== 'merge') throw unknownPatchType(directive, item);
+    // An item `{"$patch": "merge"}` without a key is a no-op marker for the list.
+    else if (directive === 'merge' && !hasKey) continue;
+    else if (!hasKey) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+    else if (directive === 'delete') parts.deletions.push(item);
+    else parts.items.push(item);
+  }
+  return parts;
+}
+
 /** A list of maps merged by `mergeKey`: matching items merge, new ones are added, `$patch` items act on the list. */
 function mergeKeyedList(liveList: unknown[], patch: unknown[], mergeKey: string, rules: PatchRules): unknown[] {
-  checkNoNestedLists(liveList, patch);
-  let live = liveList;
-  let replace = false;
-  const items: JsonObject[] = [];
-  for (const item of patch) {
-    if (!isObject(item)) throw badRequest(`list element types are not identical: ${JSON.stringify(item)} is not an object like the other items`);
-    const directive = member(item, patchDirective);
-    if (directive === undefined || (directive === 'merge' && Object.hasOwn(item, mergeKey))) {
-      items.push(item);
-    } else if (directive === 'delete') {
-      if (!Object.hasOwn(item, mergeKey)) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
-      live = live.filter((candidate) => !sameItem(candidate, item, mergeKey));
-    } else if (directive === 'replace') {
-      replace = true;
-    } else if (directive !== 'merge') {
-      throw unknownPatchType(directive, item);
-    }
-  }
+  checkElementTypes(liveList, patch);
+  const { items, deletions, replace } = readKeyedListPatch(patch, mergeKey);
+  const live = liveList.filter((candidate) => !deletions.some((deletion) => sameItem(candidate, deletion, mergeKey)));
   if (replace) return items.map((item) => mergeObject({}, item, rules));
-
   const merged = [...live];
   for (const item of items) {
-    if (!Object.hasOwn(item, mergeKey)) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
     const index = positionIn(merged, item, mergeKey);
     if (index >= 0 && isObject(merged[index])) merged[index] = mergeObject(merged[index] as JsonObject, item, rules);
     else merged.push(mergeObject({}, item, rules));
   }
   return orderItems(merged, items, live, mergeKey);
+}
+
+/**
+ * The live list as upstream's `$setElementOrder` step sees it after a keyed
+ * merge. Upstream deletes and appends inside the live list's own storage, so
+ * the slots freed at its end by deleted items are taken by the first newly
+ * added items. That decides where live-only items (say, an injected sidecar)
+ * land, so it is reproduced here.
+ */
+function liveOrderAfterMerge(live: unknown[], patch: unknown[], mergeKey: string): unknown[] {
+  const { items, deletions, replace } = readKeyedListPatch(patch, mergeKey);
+  const slots = [...live];
+  let length = slots.length;
+  for (const deletion of deletions) {
+    for (let at = positionIn(slots.slice(0, length), deletion, mergeKey); at >= 0; at = positionIn(slots.slice(0, length), deletion, mergeKey)) {
+      slots.copyWithin(at, at + 1, length);
+      length--;
+    }
+  }
+  if (replace) return slots;
+  const current = slots.slice(0, length);
+  for (const item of items) {
+    if (positionIn(current, item, mergeKey) >= 0) continue;
+    if (current.length < slots.length) slots[current.length] = item;
+    current.push(item);
+  }
+  return slots;
 }
 
 /** The new value of a list field: merged when the kind's rules say so, otherwise the patch list. */
@@ -263,9 +305,14 @@ function applyElementOrders(target: JsonObject, patch: JsonObject, rules: PatchR
     handled.add(field);
     if (!hasLive && !hasPatch) continue;
     const liveList = hasLive ? (live as unknown[]) : [];
-    if (hasPatch) checkOrderCoversPatch(patchList as unknown[], order, mergeKey);
-    const merged = hasPatch ? mergeList([...liveList], patchList as unknown[], fieldRules) : liveList;
-    setMember(target, field, orderItems(merged, order, liveList, mergeKey));
+    let merged = liveList;
+    let liveOrder = liveList;
+    if (hasPatch) {
+      checkOrderCoversPatch(patchList as unknown[], order, mergeKey);
+      merged = mergeList(liveList, patchList as unknown[], fieldRules);
+      if (mergeKey !== undefined) liveOrder = liveOrderAfterMerge(liveList, patchList as unknown[], mergeKey);
+    }
+    setMember(target, field, orderItems(merged, order, liveOrder, mergeKey));
   }
   return handled;
 }
@@ -304,12 +351,12 @@ function mergeObject(target: JsonObject, patch: JsonObject, rules: PatchRules): 
   let fields = patch;
   if (Object.hasOwn(patch, patchDirective)) {
     const directive = patch[patchDirective];
-    const { [patchDirective]: _directive, ...rest } = patch;
+    fields = { ...patch };
+    delete fields[patchDirective];
     // Upstream's `delete` leaves an empty map, not an absent field.
     if (directive === 'delete') return {};
-    if (directive === 'replace') return mergeObject({}, rest, rules);
+    if (directive === 'replace') return mergeObject({}, fields, rules);
     if (directive !== 'merge') throw unknownPatchType(directive, patch);
-    fields = rest;
   }
   checkDirectiveKeys(fields);
   applyRetainKeys(target, fields);
