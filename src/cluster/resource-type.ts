@@ -131,13 +131,24 @@ export interface ResourceType {
   selectableFields?: string[];
   /** CRDs: the version objects are stored at. */
   storageVersion: string;
-  /** Versions of the same resource, for storage sharing (CRDs). */
+  /** The CRD that defines this resource (custom resources only). */
   crdName?: string;
+  /**
+   * A resource stored in another resource's bucket, in that resource's shape
+   * (events.k8s.io/v1 Events are core/v1 Events seen differently).
+   */
+  sharedStorage?: {
+    bucket: string;
+    /** Stored shape → this resource's shape. */
+    fromStorage(obj: KubeObject): KubeObject;
+    /** This resource's shape → stored shape. */
+    toStorage(obj: KubeObject): KubeObject;
+  };
 }
 
 /** `group/plural`: one storage bucket per resource, shared by all its versions. */
-export function storageKey(type: { group: string; plural: string }): string {
-  return `${type.group}/${type.plural}`;
+export function storageKey(type: { group: string; plural: string; sharedStorage?: { bucket: string } }): string {
+  return type.sharedStorage?.bucket ?? `${type.group}/${type.plural}`;
 }
 
 export function apiVersionOf(type: { group: string; version: string }): string {
@@ -145,6 +156,8 @@ export function apiVersionOf(type: { group: string; version: string }): string {
 }
 
 /** `Pod` for the core group, `Widget.example.com` otherwise: upstream's kind label in Invalid messages. */
-export function kindLabel(type: { group: string; kind: string }): string {
-  return type.group ? `${type.kind}.${type.group}` : type.kind;
+export function kindLabel(type: { group: string; kind: string; sharedStorage?: { bucket: string } }): string {
+  // A resource living in another's storage is validated, and named, as that one (events.k8s.io Events as core Events).
+  const group = type.sharedStorage ? type.sharedStorage.bucket.split('/')[0] : type.group;
+  return group ? `${type.kind}.${group}` : type.kind;
 }

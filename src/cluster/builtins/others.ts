@@ -1,6 +1,7 @@
 import { fieldError } from '../errors.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { builtin, record, records } from './define.ts';
+import { eventsV1 } from './events-v1.ts';
 
 const failurePolicies = ['Fail', 'Ignore'];
 const sideEffects = ['None', 'NoneOnDryRun'];
@@ -66,6 +67,7 @@ export function otherTypes(): ResourceType[] {
     builtin({ group, version: 'v1', plural, kind, namespaced, ephemeral: true });
   return [
     leases,
+    eventsV1,
     rbac('roles', 'Role', true),
     rbac('rolebindings', 'RoleBinding', true),
     rbac('clusterroles', 'ClusterRole', false),
