@@ -1,4 +1,8 @@
 import { parse as parseYaml } from 'yaml';
+import { applyConfiguration } from './apply/field-manager.ts';
+import { clientSideAppliedFields, withLastAppliedSynced } from './apply/last-applied.ts';
+import { encodeManagedFields } from './apply/managed-fields.ts';
+import { managersOf, writeContextOf } from './apply/ownership.ts';
 import { ApiError, badRequest, fieldError, notFound, unsupportedMediaType, type FieldError } from './errors.ts';
 import { applyJsonPatch } from './patch/json-patch.ts';
 import { applyMergePatch } from './patch/merge-patch.ts';
@@ -82,8 +86,11 @@ export class Patcher {
   }
 
   /**
-   * Server-side apply: create when absent (201), otherwise merge the applied
-   * configuration into the live object (apiserver-spec §5.4).
+   * Server-side apply (apiserver-spec §5.4): the configuration is merged
+   * into the live object (created when absent, 201), fields the manager
+   * applied before and no longer does are removed unless someone else owns
+   * them, and a change to another manager's field is a 409 conflict unless
+   * `force` takes it over.
    */
   private apply(type: ResourceType, namespace: string | undefined, name: string, body: string, options: PatchOptions, subresource?: 'status'): WriteResult {
     if (!options.fieldManager) {
@@ -107,23 +114,15 @@ export class Patcher {
       throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
     }
     config.metadata.name = name;
-    const current = this.objects.tryGet(type, namespace, name);
-    if (!current) {
-      if (subresource) throw notFound(type, name);
-      return this.objects.create(type, namespace, config, options);
-    }
-    const merged = mergeApplied(current, config) as KubeObject;
-    return this.objects.update(type, namespace, name, merged, options, { fromPatch: true, subresource });
+    const live = this.objects.tryGet(type, namespace, name);
+    if (!live && subresource) throw notFound(type, name);
+    const context = writeContextOf(type, options.fieldManager, subresource, this.objects.timestamp());
+    // Only kubectl's own switch from client-side apply may take the fields that apply left behind.
+    const tolerated = live && options.fieldManager === 'kubectl' ? clientSideAppliedFields(live, context.fieldType) : undefined;
+    const applied = applyConfiguration(context, live, config, managersOf(live), options.force === true, tolerated);
+    const written = { ...options, managedFields: encodeManagedFields(applied.managers) ?? [] };
+    const object = (options.fieldManager === 'kubectl' ? withLastAppliedSynced(applied.object, config) : applied.object) as KubeObject;
+    if (!live) return this.objects.create(type, namespace, object, written);
+    return this.objects.update(type, namespace, name, object, written, { fromPatch: true, subresource });
   }
-}
-
-/** Applied configuration over live state: maps merge recursively, everything else is replaced. */
-function mergeApplied(live: unknown, config: unknown): unknown {
-  if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
-  if (!live || typeof live !== 'object' || Array.isArray(live)) return config;
-  const result: Record<string, unknown> = { ...(live as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
-    result[key] = mergeApplied((live as Record<string, unknown>)[key], value);
-  }
-  return result;
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { FieldSet } from './field-set.ts';
+import { displayPath, type FieldPath } from './path-element.ts';
+
+const path = (...fields: string[]): FieldPath => fields.map((field) => ({ field }));
+
+describe('FieldSet', () => {
+  const document = {
+    'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+    'f:spec': {
+      'f:ports': { '.': {}, 'k:{"name":"p","proto":"TCP"}': { '.': {}, 'f:port': {} } },
+      'f:replicas': {},
+      'f:tags': { 'v:"t1"': {} },
+    },
+  };
+
+  it('reads and writes fieldsV1 in sorted order, marking members that have children with "."', () => {
+    const set = FieldSet.fromFieldsV1(document);
+    expect(set.has(path('metadata', 'labels'))).toBe(true);
+    expect(set.has(path('metadata'))).toBe(false);
+    expect(set.has([...path('spec', 'ports'), { key: { name: 'p', proto: 'TCP' } }])).toBe(true);
+    expect(set.toFieldsV1()).toEqual(document);
+    expect(JSON.stringify(set.toFieldsV1())).toBe(JSON.stringify(document));
+  });
+
+  it('lists paths as upstream iterates: members of a level first, then each subtree, all sorted', () => {
+    const set = FieldSet.of([path('spec', 'z'), path('spec', 'a', 'x'), path('spec', 'b'), path('metadata', 'labels', 'k')]);
+    expect(set.paths().map(displayPath)).toEqual(['.metadata.labels.k', '.spec.b', '.spec.z', '.spec.a.x']);
+  });
+
+  it('computes unions, differences and intersections', () => {
+    const a = FieldSet.of([path('spec', 'a'), path('spec', 'b'), path('data', 'x')]);
+    const b = FieldSet.of([path('spec', 'b'), path('spec', 'c')]);
+    expect(a.union(b).paths().map(displayPath)).toEqual(['.data.x', '.spec.a', '.spec.b', '.spec.c']);
+    expect(a.difference(b).paths().map(displayPath)).toEqual(['.data.x', '.spec.a']);
+    expect(a.intersection(b).paths().map(displayPath)).toEqual(['.spec.b']);
+    expect(a.difference(a).empty).toBe(true);
+  });
+
+  it('drops a path with everything below it', () => {
+    const set = FieldSet.of([path('status'), path('status', 'phase'), path('spec', 'a')]);
+    expect(set.without(path('status')).paths().map(displayPath)).toEqual(['.spec.a']);
+    expect(set.without(path('spec', 'a')).paths().map(displayPath)).toEqual(['.status', '.status.phase']);
+  });
+
+  it('rejects documents that are not fieldsV1', () => {
+    expect(() => FieldSet.fromFieldsV1([])).toThrow();
+    expect(() => FieldSet.fromFieldsV1({ 'q:x': {} })).toThrow();
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, ResourceType } from '../resource-type.ts';
+import { managedFieldsAfterWrite, managerName, resetFieldsOf } from './ownership.ts';
+
+const service = { group: '', version: 'v1', kind: 'Service', plural: 'services', builtin: true, status: true } as ResourceType;
+const configMap = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', builtin: true, status: false } as ResourceType;
+const now = '2026-01-01T00:00:01Z';
+
+describe('ownership of writes', () => {
+  it('names the manager after fieldManager, else the User-Agent product, else unknown', () => {
+    expect(managerName('mgr', 'kopf/1.37', false)).toBe('mgr');
+    expect(managerName(undefined, 'kubectl-edit/v1.32.4 (linux/amd64)', false)).toBe('kubectl-edit');
+    expect(managerName(undefined, undefined, false)).toBe('unknown');
+    expect(managerName(undefined, undefined, true)).toBe('kube-apiserver');
+  });
+
+  it('resets status through the main endpoint and spec through /status', () => {
+    expect(resetFieldsOf(service, undefined)).toEqual(['status']);
+    expect(resetFieldsOf(configMap, undefined)).toEqual([]);
+    expect(resetFieldsOf(service, 'status')).toEqual(['spec']);
+  });
+
+  it('leaves the fields a Service create was assigned by the server unowned', () => {
+    const body: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } };
+    const created: KubeObject = {
+      ...body,
+      spec: { ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }], type: 'ClusterIP', clusterIP: '10.0.0.7', clusterIPs: ['10.0.0.7'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' },
+      status: { loadBalancer: {} },
+    };
+    const entries = managedFieldsAfterWrite(service, undefined, created, { manager: 'mk', now, requested: undefined, createBody: body });
+    expect(entries).toEqual([
+      {
+        manager: 'mk',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: now,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:ports': { '.': {}, 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {}, 'f:protocol': {}, 'f:targetPort': {} } }, 'f:type': {} } },
+      },
+    ]);
+  });
+
+  it('takes the managers of the request body when valid, and the stored ones otherwise', () => {
+    const stored: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', managedFields: [{ manager: 'old', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } }] }, data: { a: '1' } };
+    const write = (requested: unknown) => managedFieldsAfterWrite(configMap, stored, stored, { manager: 'w', now, requested })?.map((e) => e.manager);
+    expect(write(undefined)).toEqual(['old']);
+    expect(write([{ manager: 'set', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }])).toEqual(['set']);
+    expect(write([{}])).toBeUndefined();
+    expect(write([])).toBeUndefined();
+    expect(write([{ manager: 'bad', operation: 'Bogus' }])).toEqual(['old']);
+  });
+});

@@ -1,0 +1,101 @@
+import { apiVersionOf, type KubeObject, type ResourceType } from '../resource-type.ts';
+import { recordUpdate, type WriteContext } from './field-manager.ts';
+import { isJsonMap } from './field-type.ts';
+import { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
+import { emptyObjectOf, resourceFieldType } from './resource-field-types.ts';
+
+/** One write as the managed-fields bookkeeping sees it. */
+export interface OwnershipWrite {
+  /** The writer: the `fieldManager` parameter, else the User-Agent's product name. */
+  manager: string;
+  subresource?: 'status';
+  /** The write's time (`metav1.Time`). */
+  now: string;
+  /** The `metadata.managedFields` of the request body, which replaces the stored ones when valid. */
+  requested: unknown;
+  /** The request body of a create, to tell fields the client sent from those the server assigned. */
+  createBody?: KubeObject;
+}
+
+/**
+ * Fields the REST layer assigns on create after upstream has recorded the
+ * creator's fields, so nobody owns them unless the client sent them.
+ */
+const SERVER_ASSIGNED: Record<string, string[][]> = {
+  '/Service': [['spec', 'clusterIP'], ['spec', 'clusterIPs'], ['spec', 'ipFamilies'], ['spec', 'ipFamilyPolicy']],
+};
+
+function readPath(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, field) => (isJsonMap(node) ? node[field] : undefined), value);
+}
+
+function writePath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const field of path.slice(0, -1)) {
+    if (!isJsonMap(node[field])) node[field] = {};
+    node = node[field] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = structuredClone(value);
+}
+
+/** The manager name of a write: the `fieldManager` parameter, else the User-Agent up to its first `/` (§3.1). */
+export function managerName(fieldManager: string | undefined, userAgent: string | undefined, internal: boolean): string {
+  if (fieldManager) return fieldManager;
+  const product = (userAgent ?? '').split('/')[0];
+  if (product) return product;
+  return internal ? 'kube-apiserver' : 'unknown';
+}
+
+/** The top-level fields an endpoint discards: `status` through the main endpoint (when a subresource), `spec` through `/status`. */
+export function resetFieldsOf(type: ResourceType, subresource: 'status' | undefined): string[] {
+  if (subresource === 'status') return ['spec'];
+  return type.status ? ['status'] : [];
+}
+
+/** The write context of the field-set machinery for a write to a resource. */
+export function writeContextOf(type: ResourceType, manager: string, subresource: 'status' | undefined, now: string): WriteContext {
+  return {
+    fieldType: resourceFieldType(type),
+    manager,
+    apiVersion: apiVersionOf(type),
+    ...(subresource ? { subresource } : {}),
+    resetFields: resetFieldsOf(type, subresource),
+    now,
+  };
+}
+
+/** The managers recorded on a stored object (none when absent or unreadable). */
+export function managersOf(obj: KubeObject | undefined): Managers {
+  return decodeManagedFields(obj?.metadata.managedFields) ?? new Map();
+}
+
+/**
+ * The managers a write starts from: those the client sent in the body when
+ * it sent a valid list (an empty list or `[{}]` clears them), else the
+ * stored ones. Writes through a subresource always keep the stored ones.
+ */
+function startingManagers(stored: KubeObject | undefined, write: OwnershipWrite): Managers {
+  if (write.subresource || write.requested === undefined || write.requested === null) return managersOf(stored);
+  return decodeManagedFields(write.requested) ?? managersOf(stored);
+}
+
+/** What a create is compared with: the kind's empty object plus what the server assigned. */
+function createBaseline(type: ResourceType, created: KubeObject, body: KubeObject | undefined): Record<string, unknown> {
+  const baseline = emptyObjectOf(type);
+  for (const path of SERVER_ASSIGNED[`${type.group}/${type.kind}`] ?? []) {
+    const assigned = readPath(created, path);
+    if (assigned !== undefined && readPath(body, path) === undefined) writePath(baseline, path, assigned);
+  }
+  return baseline;
+}
+
+/**
+ * `metadata.managedFields` after a create (`before` undefined), update or
+ * non-apply patch: the writer's `Update` entry takes what it set or changed
+ * (apiserver-spec §3.1, §5.4); undefined when nobody owns anything.
+ */
+export function managedFieldsAfterWrite(type: ResourceType, before: KubeObject | undefined, after: KubeObject, write: OwnershipWrite): ManagedFieldsEntry[] | undefined {
+  const context = writeContextOf(type, write.manager, write.subresource, write.now);
+  const baseline = before ?? createBaseline(type, after, write.createBody);
+  return encodeManagedFields(recordUpdate(context, baseline, after, startingManagers(before, write)));
+}
