@@ -78,12 +78,15 @@ async function request(pool: Pool, method: string, path: string, body?: string, 
 async function openWatchers(server: Server, count: number, prefix: string) {
   const seen: Array<Map<string, number>> = [];
   const controllers: AbortController[] = [];
+  // Watch from now: a list's resourceVersion (an old one may be past the retained history and get 410).
+  const list = (await (await fetch(`${server.url}${server.collection}?limit=1`)).json()) as { metadata: { resourceVersion: string } };
+  const from = list.metadata.resourceVersion;
   for (let i = 0; i < count; i++) {
     const times = new Map<string, number>();
     seen.push(times);
     const controller = new AbortController();
     controllers.push(controller);
-    const response = await fetch(`${server.url}${server.collection}?watch=true&resourceVersion=1`, { signal: controller.signal });
+    const response = await fetch(`${server.url}${server.collection}?watch=true&resourceVersion=${from}`, { signal: controller.signal });
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let buffered = '';

@@ -38,6 +38,11 @@ const server = createServer((req, res) => {
       return;
     }
     const name = url.pathname.split('/').pop()!;
+    if (req.method === 'GET' && name === 'configmaps') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'ConfigMapList', metadata: { resourceVersion: String(revision) }, items: [] }));
+      return;
+    }
     const current = objects.get(name);
     if (!current) {
       res.writeHead(404);

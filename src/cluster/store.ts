@@ -36,6 +36,11 @@ export class Store {
   /** The oldest resourceVersion a watch may still resume from. */
   private compactedRevision: number;
   private readonly listeners = new Set<ChangeListener>();
+  /** Listeners of one bucket only (watches): a write wakes only the watchers of its resource. */
+  private readonly bucketListeners = new Map<string, Set<ChangeListener>>();
+  /** Committed changes not yet announced: a listener that writes must not overtake the change it reacts to. */
+  private readonly unannounced: ChangeEvent[] = [];
+  private announcing = false;
 
   constructor(
     /** How many changes are kept for watches to resume from. */
@@ -53,6 +58,11 @@ export class Store {
   /** The newest revision that is no longer in history: watches from before it get 410. */
   get oldestResumableRevision(): number {
     return this.compactedRevision;
+  }
+
+  /** Whether every change after `rv` is still in history (a watch or a continue token from `rv` is still served). */
+  retainsHistorySince(rv: number): boolean {
+    return rv >= this.compactedRevision;
   }
 
   get(bucket: string, key: string): KubeObject | undefined {
@@ -127,7 +137,7 @@ export class Store {
    * longer reaches back that far (the caller answers 410 Expired).
    */
   changesSince(rv: number, bucket: string): ChangeEvent[] | undefined {
-    if (rv < this.compactedRevision) return undefined;
+    if (!this.retainsHistorySince(rv)) return undefined;
     const result: ChangeEvent[] = [];
     for (let i = this.firstIndexAfter(rv); i < this.history.length; i++) {
       const event = this.history[i];
@@ -143,9 +153,24 @@ export class Store {
     this.compactedRevision = this.revision;
   }
 
+  /** Calls `listener` synchronously after every committed write; answers the unsubscribe function. */
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Like `subscribe`, for the writes of one bucket only. */
+  subscribeBucket(bucket: string, listener: ChangeListener): () => void {
+    let listeners = this.bucketListeners.get(bucket);
+    if (!listeners) {
+      listeners = new Set();
+      this.bucketListeners.set(bucket, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.bucketListeners.get(bucket) === listeners) this.bucketListeners.delete(bucket);
+    };
   }
 
   private bucket(name: string): Map<string, KubeObject> {
@@ -168,7 +193,25 @@ export class Store {
         this.historyStart = 0;
       }
     }
-    for (const listener of this.listeners) listener(event);
+    this.announce(event);
+  }
+
+  /** Calls the listeners change by change, so that every listener sees the changes in revision order. */
+  private announce(event: ChangeEvent): void {
+    this.unannounced.push(event);
+    if (this.announcing) return;
+    this.announcing = true;
+    try {
+      for (let i = 0; i < this.unannounced.length; i++) {
+        const change = this.unannounced[i];
+        for (const listener of this.listeners) listener(change);
+        const watchers = this.bucketListeners.get(change.bucket);
+        if (watchers) for (const listener of watchers) listener(change);
+      }
+    } finally {
+      this.unannounced.length = 0;
+      this.announcing = false;
+    }
   }
 
   private firstIndexAfter(rv: number): number {
