@@ -6,3 +6,166 @@
  * and the `kopf cluster` command.
  */
 export const version = '0.1.0';
+
+// The client: `connect()` gives the `api` that handlers get, usable on its own (docs/client.md).
+export {
+  connect,
+  Api,
+  type ConnectOptions,
+  type KindArgument,
+  type Resolved,
+  type ObjectList,
+  type ApiWatchEvent,
+  type ApiWatchOptions,
+  type GetOptions,
+  type ListOptions,
+  type WriteOptions,
+  type ReplaceOptions,
+  type PatchOptions,
+  type PatchType,
+  type ApplyOptions,
+  type DeleteOptions,
+} from './client/api.ts';
+export type { BuiltinKinds, BuiltinKindReference, KindReference, KubeObject, ObjectHead, ObjectOfKind } from './client/builtin-kinds.ts';
+export { loadConnection, type ConnectionInfo, type ConnectionOptions, type Credentials } from './client/config.ts';
+export {
+  ApiError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  AlreadyExistsError,
+  ConflictError,
+  GoneError,
+  InvalidError,
+  TooManyRequestsError,
+  ServerError,
+  ConnectionError,
+  isTerminal,
+  type Status,
+  type StatusCause,
+  type StatusDetails,
+} from './client/errors.ts';
+export type { EventOptions } from './client/events.ts';
+export type { TransportSettings, RetryNotice } from './client/transport.ts';
+export type { Resource } from './core/resource-selector.ts';
+
+// Registration: `kopf.on.*`, sub-handlers, filters, handler errors, settings (docs/handlers.md, filters.md, errors.md).
+import type { Api as ClientApi } from './client/api.ts';
+declare module './registry/context.ts' {
+  /** Handlers' `api` is the client's API (the registry layer cannot import the client, so it is merged in here). */
+  interface HandlerApi extends ClientApi {}
+}
+export { on, getDefaultRegistry, setDefaultRegistry } from './registry/default-registry.ts';
+export { Registry } from './registry/registry.ts';
+export { RegistrationError } from './registry/handler-ids.ts';
+export { subhandler, register, execute, SubRegistry, type ExecuteOptions } from './registry/subhandlers.ts';
+export { EVERYTHING } from './core/resource-selector.ts';
+export {
+  PRESENT,
+  ABSENT,
+  not,
+  all,
+  any,
+  none,
+  type MetaFilter,
+  type MetaCallback,
+  type ValueFilter,
+  type ValueCallback,
+  type WhenFilter,
+} from './core/filters.ts';
+export {
+  TemporaryError,
+  PermanentError,
+  HandlerTimeoutError,
+  HandlerRetriesError,
+  AdmissionError,
+  type ErrorsMode,
+} from './core/handler-errors.ts';
+export {
+  Settings,
+  type OperatorSettings,
+  type SettingsOverrides,
+  type ProcessSettings,
+  type PostingSettings,
+  type PostingLevel,
+  type PeeringSettings,
+  type WatchingSettings,
+  type QueueingSettings,
+  type ScanningSettings,
+  type AdmissionSettings,
+  type ExecutionSettings,
+  type BackgroundSettings,
+  type NetworkingSettings,
+  type PersistenceSettings,
+  type ResourceSelectorKey,
+  type WebhookServer,
+  type WebhookClientConfig,
+  type AdmissionRequestFn,
+} from './registry/settings.ts';
+export {
+  SmartProgressStorage,
+  AnnotationsProgressStorage,
+  StatusProgressStorage,
+  MultiProgressStorage,
+  type ProgressStorage,
+  type ProgressRecord,
+} from './core/progress-storage.ts';
+export {
+  AnnotationsDiffBaseStorage,
+  StatusDiffBaseStorage,
+  MultiDiffBaseStorage,
+  type DiffBaseStorage,
+} from './core/diff-base.ts';
+export type {
+  ActivityContext,
+  LoginContext,
+  ChangingContext,
+  EventContext,
+  IndexContext,
+  DaemonContext,
+  TimerContext,
+  WebhookContext,
+  FilterContext,
+  HandlerApi,
+  Memo,
+  Indexes,
+  Index,
+  Store,
+  DaemonStopped,
+  DaemonStoppingReason,
+  Patch,
+  Reason,
+  Activity,
+  Operation,
+  WatchEventType,
+} from './registry/context.ts';
+export type {
+  ResumeHandlerOptions,
+  CreateHandlerOptions,
+  UpdateHandlerOptions,
+  DeleteHandlerOptions,
+  FieldHandlerOptions,
+  EventHandlerOptions,
+  IndexHandlerOptions,
+  DaemonHandlerOptions,
+  TimerHandlerOptions,
+  WebhookHandlerOptions,
+  ActivityHandlerOptions,
+  SubhandlerOptions,
+  RegisterOptions,
+  FieldOption,
+} from './registry/options.ts';
+export type { HandlerFn, HandlerKind } from './registry/kinds.ts';
+export type { On } from './registry/on.ts';
+export type { AnyObject, Body, KubernetesObject } from './registry/objects.ts';
+export type {
+  Handler,
+  ActivityHandler,
+  ChangingHandler,
+  WatchingHandler,
+  IndexingHandler,
+  DaemonHandler,
+  TimerHandler,
+  WebhookHandler,
+} from './registry/handlers.ts';
