@@ -1,0 +1,311 @@
+/**
+ * The only code of kopf-ts that speaks HTTP to an API server: one keep-alive
+ * undici pool per server, JSON in and out, retries with jittered exponential
+ * backoff, one re-authentication on a 401, and every failure turned into the
+ * typed errors of `errors.ts`.
+ *
+ * Retries: connection failures, 429 (honouring `Retry-After`) and 500/502/
+ * 503/504. A request that may already have been applied is repeated only if
+ * repeating it is harmless — every method but POST, unless the caller says
+ * otherwise — so a create is never duplicated by a lost response.
+ */
+import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { backoffDelay, checkBackoffSettings, defaultBackoff, delayHonouring, type BackoffSettings } from '../core/backoff.ts';
+import type { ConnectionInfo, Credentials } from './config.ts';
+import { apiErrorFromBody, ConnectionError, UnauthorizedError, type ApiError } from './errors.ts';
+import { describeRequest, type RequestSubject } from './request-subject.ts';
+import { classifyConnectionFailure, mayRetryStatus, parseRetryAfter } from './retry-policy.ts';
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The API path, e.g. `/api/v1/namespaces/default/pods`. */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON-serializable value, or a string sent as it is. */
+  body?: unknown;
+  /** Content-Type of the body; `application/json` by default. */
+  contentType?: string;
+  signal?: AbortSignal;
+  /**
+   * idempotent requests are retried; POST is not retried once sent.
+   * `true` declares a POST safe to repeat; `false` disables every retry.
+   */
+  retry?: boolean;
+}
+
+export interface Transport {
+  /** JSON in, JSON out; throws the ApiError family (errors.ts) built from the Status body. */
+  request<T = unknown>(options: RequestOptions): Promise<T>;
+  /** Opens a streaming GET (watch): resolves once headers arrive with status 200, else throws the ApiError; the body is a byte stream. */
+  stream(options: { path: string; query?: RequestOptions['query']; signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array>>;
+  close(): Promise<void>;
+}
+
+/** One retry about to happen, for logs and metrics. */
+export interface RetryNotice {
+  request: RequestSubject;
+  /** 1 for the first retry. */
+  attempt: number;
+  /** How many retries are allowed in all. */
+  limit: number;
+  delayMs: number;
+  error: Error;
+}
+
+/** Settings of a transport. */
+export interface TransportSettings {
+  /** How many times a failed request is retried (default 8). */
+  retries?: number;
+  /** The backoff between retries (default: 0.5 s doubling to 30 s, half jittered). */
+  backoff?: BackoffSettings;
+  /** Milliseconds to wait for response headers, and for each body chunk of a non-streaming request (default 60 s). */
+  timeoutMs?: number;
+  /** The User-Agent header (default `kopf-ts`). */
+  userAgent?: string;
+  /** Called before every retry. */
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+type Query = RequestOptions['query'];
+
+interface Sent {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) params.append(name, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function bodyText(body: unknown): string | Uint8Array | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  return JSON.stringify(body);
+}
+
+/** JSON bodies parsed; anything else (a proxy's error page, `404 page not found`) kept as text. */
+function parseBody(text: string, headers: Sent['headers']): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (String(headers['content-type'] ?? '').includes('json')) throw new Error(`the server sent malformed JSON: ${(error as Error).message}`);
+    return text;
+  }
+}
+
+/** Waits, or rejects with the signal's reason when it is aborted first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+class HttpTransport implements Transport {
+  private readonly origin: string;
+  /** A path prefix of the server URL (API servers behind a proxy path). */
+  private readonly basePath: string;
+  private readonly retries: number;
+  private readonly backoff: BackoffSettings;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private dispatcher?: Dispatcher;
+  /** The client certificate the current dispatcher presents: a new one needs a new pool. */
+  private dispatcherCertificate = '';
+  private readonly retired = new Set<Dispatcher>();
+  private closed = false;
+
+  constructor(
+    private readonly connection: ConnectionInfo,
+    private readonly settings: TransportSettings,
+  ) {
+    const url = new URL(connection.server);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`the server URL must be http(s): ${connection.server}`);
+    if (connection.proxyUrl && !/^https?:/.test(connection.proxyUrl)) {
+      throw new Error(`only HTTP(S) proxies are supported, not proxy-url ${connection.proxyUrl}`);
+    }
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.retries = settings.retries ?? 8;
+    if (!(Number.isInteger(this.retries) && this.retries >= 0)) throw new RangeError(`retries must be a non-negative integer, not ${settings.retries}`);
+    this.backoff = checkBackoffSettings(settings.backoff ?? defaultBackoff);
+    this.timeoutMs = settings.timeoutMs ?? 60_000;
+    this.userAgent = settings.userAgent ?? 'kopf-ts';
+  }
+
+  private dispatcherFor(credentials: Credentials): Dispatcher {
+    const certificate = credentials.clientCertificate;
+    const identity = certificate ? certificate.cert + certificate.key : '';
+    if (this.dispatcher && identity === this.dispatcherCertificate) return this.dispatcher;
+    if (this.dispatcher) {
+      // Requests and streams already on the old pool finish there; new ones use the new identity.
+      const old = this.dispatcher;
+      this.retired.add(old);
+      void old.close().finally(() => this.retired.delete(old));
+    }
+    const tls = {
+      ca: this.connection.caPem,
+      rejectUnauthorized: !this.connection.insecure,
+      servername: this.connection.tlsServerName,
+      cert: certificate?.cert,
+      key: certificate?.key,
+    };
+    this.dispatcher = this.connection.proxyUrl
+      ? new ProxyAgent({ uri: this.connection.proxyUrl, requestTls: tls })
+      : new Pool(this.origin, { connect: tls, keepAliveTimeout: 30_000 });
+    this.dispatcherCertificate = identity;
+    return this.dispatcher;
+  }
+
+  private async send(
+    credentials: Credentials,
+    method: RequestOptions['method'],
+    path: string,
+    query: Query,
+    extra: { body?: unknown; contentType?: string; signal?: AbortSignal; streaming?: boolean },
+  ): Promise<Sent> {
+    const body = bodyText(extra.body);
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...credentials.headers };
+    if (body !== undefined) headers['content-type'] = extra.contentType ?? 'application/json';
+    const response = await this.dispatcherFor(credentials).request({
+      origin: this.origin,
+      path: `${this.basePath}${path}${queryString(query)}`,
+      method,
+      headers,
+      body,
+      signal: extra.signal,
+      headersTimeout: this.timeoutMs,
+      // A watch stays silent for minutes; its own inactivity deadline judges it, not ours.
+      bodyTimeout: extra.streaming ? 0 : this.timeoutMs,
+    });
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  private errorOf(sent: Sent, body: unknown, subject: RequestSubject): ApiError {
+    return apiErrorFromBody(sent.statusCode, body, {
+      request: subject,
+      identity: this.connection.identity,
+      retryAfterSeconds: sent.statusCode === 429 || sent.statusCode >= 500 ? secondsOf(parseRetryAfter(sent.headers['retry-after'])) : undefined,
+    });
+  }
+
+  private credentials(): Promise<Credentials> {
+    if (this.closed) throw new Error('the transport is closed');
+    return this.connection.credentials();
+  }
+
+  /** Re-authenticates once; a failure to do so is reported as the 401 it follows. */
+  private async reauthenticate(subject: RequestSubject): Promise<void> {
+    try {
+      await this.connection.reauthenticate();
+    } catch (error) {
+      const status = { kind: 'Status' as const, code: 401, reason: 'Unauthorized', message: `Unauthorized; re-authentication failed: ${(error as Error).message}` };
+      throw new UnauthorizedError(401, status, { request: subject, identity: this.connection.identity });
+    }
+  }
+
+  async request<T = unknown>(options: RequestOptions): Promise<T> {
+    const subject = describeRequest(options.method, options.path, options.query);
+    const repeatable = options.retry ?? options.method !== 'POST';
+    const limit = options.retry === false ? 0 : this.retries;
+    let retries = 0;
+    let reauthenticated = false;
+    for (;;) {
+      // Failing to get credentials (a broken exec plugin, an unreadable token file) is reported as it is.
+      const credentials = await this.credentials();
+      let sent: Sent;
+      let text: string;
+      try {
+        sent = await this.send(credentials, options.method, options.path, options.query, options);
+        text = await sent.body.text();
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (this.closed) throw error;
+        const failure = classifyConnectionFailure(error);
+        if (failure.certificate || (failure.sent && !repeatable) || retries >= limit) {
+          throw new ConnectionError(subject, this.connection.server, failure.sent, error, retries + 1, failure.certificate);
+        }
+        await this.pause({ request: subject, attempt: ++retries, limit, error: error as Error }, undefined, options.signal);
+        continue;
+      }
+      const body = parseBody(text, sent.headers);
+      if (sent.statusCode < 300) return body as T;
+      if (sent.statusCode === 401 && !reauthenticated) {
+        reauthenticated = true;
+        await this.reauthenticate(subject);
+        continue;
+      }
+      const error = this.errorOf(sent, body, subject);
+      if (!mayRetryStatus(sent.statusCode, repeatable) || retries >= limit) throw error;
+      const serverDelayMs = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined;
+      await this.pause({ request: subject, attempt: ++retries, limit, error }, serverDelayMs, options.signal);
+    }
+  }
+
+  /** Waits before a retry: the backoff, or longer if the server asked for it. */
+  private async pause(notice: Omit<RetryNotice, 'delayMs'>, serverDelayMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    const delayMs = delayHonouring(backoffDelay(notice.attempt - 1, this.backoff), serverDelayMs);
+    this.settings.onRetry?.({ ...notice, delayMs });
+    await sleep(delayMs, signal);
+  }
+
+  async stream(options: { path: string; query?: Query; signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array>> {
+    const subject = describeRequest('GET', options.path, { watch: true, ...options.query });
+    let reauthenticated = false;
+    for (;;) {
+      const credentials = await this.credentials();
+      let sent: Sent;
+      let text: string;
+      try {
+        sent = await this.send(credentials, 'GET', options.path, options.query, { signal: options.signal, streaming: true });
+        if (sent.statusCode === 200) return sent.body;
+        text = await sent.body.text();
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (this.closed) throw error;
+        const failure = classifyConnectionFailure(error);
+        throw new ConnectionError(subject, this.connection.server, failure.sent, error, 1, failure.certificate);
+      }
+      const body = parseBody(text, sent.headers);
+      if (sent.statusCode === 401 && !reauthenticated) {
+        reauthenticated = true;
+        await this.reauthenticate(subject);
+        continue;
+      }
+      throw this.errorOf(sent, body, subject);
+    }
+  }
+
+  /** Ends every request and stream still open and releases the connections. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.retired, ...(this.dispatcher ? [this.dispatcher] : [])];
+    await Promise.all(all.map((d) => d.destroy()));
+  }
+}
+
+function secondsOf(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
+}
+
+/**
+ * Creates the transport of one API server. It opens connections lazily;
+ * `close()` ends everything still open.
+ */
+export function createTransport(connection: ConnectionInfo, settings: TransportSettings = {}): Transport {
+  return new HttpTransport(connection, settings);
+}
