@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import type { Deleter, DeleteOptions } from './deletion.ts';
 import {
@@ -11,8 +12,8 @@ import {
   wantsAggregated,
 } from './discovery.ts';
 import { ApiError, badRequest, conflict, internalError, methodNotAllowed, notFound, pathNotFound, unsupportedMediaType } from './errors.ts';
-import type { Faults } from './faults.ts';
-import type { ObjectApi, FieldValidation, WriteOptions, WriteResult } from './objects.ts';
+import { parseFaultRequest, type Faults } from './faults.ts';
+import { unrecognizedBody, type ObjectApi, type FieldValidation, type WriteOptions, type WriteResult } from './objects.ts';
 import type { OpenApiService } from './openapi-service.ts';
 import type { Patcher } from './patching.ts';
 import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from './protobuf/decode.ts';
@@ -25,7 +26,7 @@ import type { ScaleApi } from './scale.ts';
 import { compileFilter } from './selection.ts';
 import type { ClusterState } from './state.ts';
 import { acceptsTable, toTable } from './table/table.ts';
-import { WatchSession, type WatchEventType } from './watch.ts';
+import { jsonEventLine, parseWatchQuery, WatchSession, type EventRenderer, type WatchSink } from './watch.ts';
 
 /** Settings of the HTTP front of the embedded server. */
 export interface ApiServerOptions {
@@ -73,22 +74,58 @@ function queryBool(query: URLSearchParams, name: string): boolean | undefined {
   return v === 'true' || v === '1';
 }
 
-function writeOptions(query: URLSearchParams, req: IncomingMessage): WriteOptions {
+/** 422 for bad request options, named after the options kind of the verb (`CreateOptions`, `PatchOptions`, ...). */
+function optionsInvalid(optionsKind: string, field: string, reason: string, detail: string): ApiError {
+  return new ApiError(422, 'Invalid', `${optionsKind}.meta.k8s.io "" is invalid: ${field}: ${detail}`, {
+    group: 'meta.k8s.io',
+    kind: optionsKind,
+    causes: [{ reason, message: detail, field }],
+  });
+}
+
+function checkDryRun(dryRun: string[], optionsKind: string): void {
+  if (dryRun.some((d) => d !== 'All')) {
+    const value = `[]string{${dryRun.map((d) => JSON.stringify(d)).join(', ')}}`;
+    throw optionsInvalid(optionsKind, 'dryRun', 'FieldValueNotSupported', `Unsupported value: ${value}: supported values: "All"`);
+  }
+}
+
+const optionsKinds: Record<string, string> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' };
+
+function writeOptions(query: URLSearchParams, req: IncomingMessage, verb: 'create' | 'update' | 'patch'): WriteOptions {
   const validation = query.get('fieldValidation');
   const dryRun = query.getAll('dryRun');
-  if (dryRun.some((d) => d !== 'All')) {
-    throw new ApiError(400, 'BadRequest', `Invalid dry run option: ${dryRun.join(', ')}`);
-  }
+  checkDryRun(dryRun, optionsKinds[verb]);
   if (validation && !['Strict', 'Warn', 'Ignore'].includes(validation)) {
-    throw badRequest(`fieldValidation parameter unsupported: ${validation}`);
+    throw optionsInvalid(optionsKinds[verb], 'fieldValidation', 'FieldValueNotSupported', `Unsupported value: ${JSON.stringify(validation)}: supported values: "", "Ignore", "Strict", "Warn"`);
   }
-  // Without an explicit manager, upstream names the writer after its User-Agent up to the first '/'.
+  // Without an explicit manager, the writer is named after its User-Agent (objects.ts); apply requires one.
   return {
     dryRun: dryRun.includes('All'),
-    fieldManager: query.get('fieldManager') ?? ((req.headers['user-agent'] ?? '').split('/')[0] || undefined),
+    fieldManager: query.get('fieldManager') ?? undefined,
+    userAgent: req.headers['user-agent'],
     fieldValidation: (validation ?? undefined) as FieldValidation | undefined,
   };
 }
+
+/**
+ * The bare `404 page not found` of upstream's last-resort handler: what paths
+ * outside every built-in group get, including unknown or unserved custom
+ * resources (apiserver-spec §2.4).
+ */
+class PageNotFound extends ApiError {
+  constructor() {
+    super(404, 'NotFound', '404 page not found');
+  }
+}
+
+/** Built-in lists carry no per-item apiVersion and kind upstream; custom resource lists do (§8.1). */
+function listItems(type: ResourceType, items: KubeObject[]): KubeObject[] {
+  if (!type.builtin) return items;
+  return items.map(({ apiVersion: _v, kind: _k, ...rest }) => rest as KubeObject);
+}
+
+const includeObjectValues = ['None', 'Metadata', 'Object'];
 
 /**
  * The HTTP front of the embedded API server: authentication, routing,
@@ -127,8 +164,16 @@ export class ApiServer {
       res.end();
       return;
     }
+    if (error instanceof PageNotFound) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end('404 page not found\n');
+      return;
+    }
+    const status = error.toStatus();
+    // Go omits empty detail fields.
+    if (status.details?.name === '') delete status.details.name;
     res.writeHead(error.code, { 'Content-Type': 'application/json', ...error.headers });
-    res.end(jsonText(error.toStatus(), req));
+    res.end(jsonText(status, req));
   }
 
   private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
@@ -143,9 +188,10 @@ export class ApiServer {
     if (this.options.token !== undefined && !this.authorized(req)) {
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     }
+    // The admin endpoint itself is never delayed or failed: a test must always be able to turn faults off.
+    if (path === '/_kopf/faults') return this.faultsEndpoint(req, res, method);
     const { faults } = this.parts;
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    if (path.startsWith('/_kopf/faults')) return this.faultsEndpoint(req, res, method);
 
     switch (path) {
       case '/version':
@@ -182,14 +228,22 @@ export class ApiServer {
       throw internalError('injected fault');
     }
     const type = this.parts.state.registry.find(info.group, info.version, info.resource);
-    if (!type) throw pathNotFound();
+    if (!type) throw this.notServed(info.group);
     if (decision.kind === 'conflict') throw conflict(type, info.name ?? '');
     await this.resource(req, res, info, type, url.searchParams, decision.kind === 'expire');
   }
 
+  /** What an unknown path gets: a Status inside a built-in group, the bare page otherwise. */
+  private notServed(group: string): ApiError {
+    return this.parts.state.registry.isBuiltinGroup(group) ? pathNotFound() : new PageNotFound();
+  }
+
   private authorized(req: IncomingMessage): boolean {
     const header = req.headers.authorization ?? '';
-    return header === `Bearer ${this.options.token}`;
+    if (header === `Bearer ${this.options.token}`) return true;
+    // A client certificate that the client CA signed authenticates too (§12: its CN names the user; with no RBAC here, any user may do anything).
+    const socket = req.socket as TLSSocket;
+    return socket.encrypted === true && socket.authorized && Boolean(socket.getPeerCertificate().subject?.CN);
   }
 
   private discovery(req: IncomingMessage, res: ServerResponse, core: boolean): void {
@@ -210,7 +264,7 @@ export class ApiServer {
     if (parts[0] === 'api' && parts.length === 2) doc = legacyResourceList(registry, '', parts[1]);
     else if (parts[0] === 'apis' && parts.length === 2) doc = legacyGroup(registry, parts[1]);
     else if (parts[0] === 'apis' && parts.length === 3) doc = legacyResourceList(registry, parts[1], parts[2]);
-    if (!doc) throw pathNotFound();
+    if (!doc) throw parts[0] === 'apis' && parts.length >= 2 ? this.notServed(parts[1]) : pathNotFound();
     this.send(req, res, 200, doc);
   }
 
@@ -232,19 +286,16 @@ export class ApiServer {
     res.end(doc.body);
   }
 
+  /** `GET` the standing faults, `POST` settings and actions (`parseFaultRequest`), `DELETE` to clear them. */
   private async faultsEndpoint(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     const { faults } = this.parts;
-    if (method === 'GET') return this.send(req, res, 200, faults.current);
-    if (method === 'DELETE') {
-      faults.reset();
-      return this.send(req, res, 200, faults.current);
-    }
-    if (method !== 'POST') throw methodNotAllowed();
-    const body = JSON.parse((await readBody(req)).toString() || '{}');
-    const { cutWatchesNow, compactNow, ...settings } = body;
-    faults.set(settings);
-    if (cutWatchesNow) faults.cutWatches();
-    if (compactNow) faults.compactHistory();
+    if (method === 'DELETE') faults.reset();
+    else if (method === 'POST') {
+      const request = parseFaultRequest((await readBody(req)).toString());
+      faults.set(request.settings);
+      if (request.cutWatches) faults.cutWatches();
+      if (request.compactHistory) faults.compactHistory();
+    } else if (method !== 'GET') throw methodNotAllowed();
     this.send(req, res, 200, faults.current);
   }
 
@@ -253,29 +304,38 @@ export class ApiServer {
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
     // Protobuf decoding failures are ApiErrors already (415 for kinds outside our subset, 400 for bad bytes).
     if (contentType === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(raw) as unknown as KubeObject;
+    if (contentType !== 'application/json' && contentType !== 'application/yaml') {
+      throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);
+    }
     const text = raw.toString();
+    const unreadable = (why: string) => unrecognizedBody(type, `couldn't get version/kind; json parse error: ${why}`, text === '' ? '<empty>' : text);
     let value: unknown;
     try {
       value = contentType === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
     } catch (e) {
-      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${(e as Error).message}`);
+      throw unreadable((e as Error).message);
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: the body is not a JSON object`);
+      const what = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+      throw unreadable(`json: cannot unmarshal ${what} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
     }
     return value as KubeObject;
   }
 
   private async resource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, type: ResourceType, query: URLSearchParams, expire: boolean): Promise<void> {
-    const { objects, deleter, patcher, scale, reviews } = this.parts;
-    if (type.namespaced === false && info.namespace !== undefined) throw pathNotFound();
+    const { objects, deleter, patcher, reviews } = this.parts;
+    if (type.namespaced === false && info.namespace !== undefined) throw type.builtin ? pathNotFound() : new PageNotFound();
     if (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb)) {
-      if (!type.builtin) throw pathNotFound();
+      if (!type.builtin) throw new PageNotFound();
       throw methodNotAllowed();
     }
-    if (!type.verbs.includes(info.verb) && !info.subresource) {
-      if (type.ephemeral) throw methodNotAllowed(`${info.verb} is not supported on resources of kind "${type.group ? `${type.plural}.${type.group}` : type.plural}"`, { group: type.group, kind: type.plural });
-      if (!type.builtin && info.verb !== 'create') throw methodNotAllowed();
+    const itemVerb = info.verb === 'update' || info.verb === 'patch';
+    if (type.builtin) {
+      // Built-ins have no route for PUT/PATCH on a collection or POST on an item, nor for verbs they do not serve.
+      if ((itemVerb && info.name === undefined) || (info.verb === 'create' && info.name !== undefined)) throw methodNotAllowed();
+      if (!type.verbs.includes(info.verb) && !info.subresource) throw methodNotAllowed();
+    } else if (itemVerb && info.name === undefined) {
+      throw badRequest('name must be provided');
     }
     const ns = info.namespace;
     const sub = info.subresource;
@@ -284,8 +344,9 @@ export class ApiServer {
     switch (info.verb) {
       case 'get': {
         this.checkReadResourceVersion(query);
+        const table = this.tableOptions(req, query);
         const obj = objects.get(type, ns, info.name!);
-        return this.sendObject(req, res, type, obj, query);
+        return this.sendObject(req, res, type, obj, table);
       }
       case 'list':
         return this.list(req, res, type, ns, query);
@@ -294,7 +355,7 @@ export class ApiServer {
       case 'create': {
         const body = this.decodeBody(req, await readBody(req), type);
         if (type.ephemeral) return this.send(req, res, 201, reviews.review(type, body));
-        const options = writeOptions(query, req);
+        const options = writeOptions(query, req, 'create');
         const result = objects.create(type, ns, body, options);
         // A new CRD is served before its create is answered, as envtest users expect (§9.2).
         if (type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions' && !options.dryRun) {
@@ -303,13 +364,15 @@ export class ApiServer {
         return this.sendWrite(req, res, result);
       }
       case 'update': {
+        const options = writeOptions(query, req, 'update');
         const body = this.decodeBody(req, await readBody(req), type);
-        return this.sendWrite(req, res, objects.update(type, ns, info.name!, body, writeOptions(query, req)));
+        return this.sendWrite(req, res, objects.update(type, ns, info.name!, body, options));
       }
       case 'patch': {
+        const options = writeOptions(query, req, 'patch');
         const body = (await readBody(req)).toString();
         const force = queryBool(query, 'force');
-        return this.sendWrite(req, res, patcher.patch(type, ns, info.name!, req.headers['content-type'], body, { ...writeOptions(query, req), force }));
+        return this.sendWrite(req, res, patcher.patch(type, ns, info.name!, req.headers['content-type'], body, { ...options, force }));
       }
       case 'delete': {
         const options = await this.deleteOptions(req, query);
@@ -320,7 +383,7 @@ export class ApiServer {
       case 'deletecollection': {
         const options = await this.deleteOptions(req, query);
         const items = deleter.deleteCollection(type, ns, this.listOptions(query), options);
-        this.send(req, res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.parts.state.store.currentRevision) }, items });
+        this.send(req, res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.parts.state.store.currentRevision) }, items: listItems(type, items) });
         return;
       }
     }
@@ -333,15 +396,19 @@ export class ApiServer {
     const sub = info.subresource!;
     if (sub === 'status' && type.status) {
       switch (info.verb) {
-        case 'get':
-          return this.sendObject(req, res, type, objects.get(type, ns, name), query);
+        case 'get': {
+          const table = this.tableOptions(req, query);
+          return this.sendObject(req, res, type, objects.get(type, ns, name), table);
+        }
         case 'update': {
+          const options = writeOptions(query, req, 'update');
           const body = this.decodeBody(req, await readBody(req), type);
-          return this.sendWrite(req, res, objects.update(type, ns, name, body, writeOptions(query, req), { fromPatch: false, subresource: 'status' }));
+          return this.sendWrite(req, res, objects.update(type, ns, name, body, options, { fromPatch: false, subresource: 'status' }));
         }
         case 'patch': {
+          const options = writeOptions(query, req, 'patch');
           const body = (await readBody(req)).toString();
-          return this.sendWrite(req, res, patcher.patch(type, ns, name, req.headers['content-type'], body, { ...writeOptions(query, req), force: queryBool(query, 'force') }, 'status'));
+          return this.sendWrite(req, res, patcher.patch(type, ns, name, req.headers['content-type'], body, { ...options, force: queryBool(query, 'force') }, 'status'));
         }
       }
       throw methodNotAllowed();
@@ -350,10 +417,14 @@ export class ApiServer {
       switch (info.verb) {
         case 'get':
           return this.send(req, res, 200, scale.get(type, ns, name));
-        case 'update':
-          return this.sendWrite(req, res, scale.update(type, ns, name, this.decodeBody(req, await readBody(req), type), writeOptions(query, req)), true);
-        case 'patch':
-          return this.sendWrite(req, res, scale.patch(type, ns, name, req.headers['content-type'], (await readBody(req)).toString(), writeOptions(query, req)), true);
+        case 'update': {
+          const options = writeOptions(query, req, 'update');
+          return this.sendWrite(req, res, scale.update(type, ns, name, this.decodeBody(req, await readBody(req), type), options));
+        }
+        case 'patch': {
+          const options = writeOptions(query, req, 'patch');
+          return this.sendWrite(req, res, scale.patch(type, ns, name, req.headers['content-type'], (await readBody(req)).toString(), options));
+        }
       }
       throw methodNotAllowed();
     }
@@ -383,6 +454,9 @@ export class ApiServer {
 
   private checkReadResourceVersion(query: URLSearchParams): void {
     const rv = query.get('resourceVersion');
+    if (rv && !/^\d+$/.test(rv)) {
+      throw new ApiError(500, '', `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
+    }
     const current = this.parts.state.store.currentRevision;
     if (rv && rv !== '0' && /^\d+$/.test(rv) && Number(rv) > current) {
       throw new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${rv}, current: ${current}`, {
@@ -406,45 +480,54 @@ export class ApiServer {
 
   private list(req: IncomingMessage, res: ServerResponse, type: ResourceType, ns: string | undefined, query: URLSearchParams): void {
     const options = this.listOptions(query);
-    const listOptionsError = (message: string) =>
-      new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${message}`, { group: 'meta.k8s.io', kind: 'ListOptions', causes: [{ reason: 'FieldValueForbidden', message, field: message.split(':')[0] }] });
-    if (query.has('sendInitialEvents')) throw listOptionsError('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
-    if (options.resourceVersionMatch && !options.resourceVersion) throw listOptionsError('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    const listOptionsError = (field: string, detail: string) =>
+      new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: ${detail}`, { group: 'meta.k8s.io', kind: 'ListOptions', causes: [{ reason: 'FieldValueForbidden', message: detail, field }] });
+    if (query.has('sendInitialEvents')) throw listOptionsError('sendInitialEvents', 'Forbidden: sendInitialEvents is forbidden for list');
+    if (options.resourceVersionMatch && !options.resourceVersion) throw listOptionsError('resourceVersionMatch', 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
     if (options.continue && options.resourceVersion && options.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
-    if (options.resourceVersionMatch === 'Exact') {
-      if (options.resourceVersion === '0') throw listOptionsError('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
-      if (Number(options.resourceVersion) < this.parts.state.store.currentRevision) {
-        throw new ApiError(410, 'Expired', 'The resourceVersion for the provided list is too old.');
-      }
+    if (options.resourceVersionMatch === 'Exact' && options.resourceVersion === '0') {
+      throw listOptionsError('resourceVersionMatch', 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
     }
     this.checkReadResourceVersion(query);
+    const table = this.tableOptions(req, query);
     const result = this.parts.objects.list(type, ns, options);
     const metadata = {
       resourceVersion: result.resourceVersion,
-      ...(result.continue ? { continue: result.continue } : {}),
+      // Custom resource lists (unstructured upstream) always carry continue, empty on the last page.
+      ...(result.continue || !type.builtin ? { continue: result.continue ?? '' } : {}),
       ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}),
     };
-    if (acceptsTable(req.headers.accept ?? '')) {
-      this.send(req, res, 200, toTable(type, result.items, { includeObject: includeObject(query), now: this.parts.state.now(), ...metadata }));
+    if (table) {
+      this.send(req, res, 200, toTable(type, result.items, { includeObject: table.includeObject, now: this.parts.state.now(), ...metadata }));
       return;
     }
     this.send(req, res, 200, {
       kind: type.listKind,
       apiVersion: apiVersionOf(type),
       metadata,
-      items: result.items,
+      items: listItems(type, result.items),
     });
   }
 
-  private sendObject(req: IncomingMessage, res: ServerResponse, type: ResourceType, obj: KubeObject, query: URLSearchParams): void {
-    if (acceptsTable(req.headers.accept ?? '')) {
-      this.send(req, res, 200, toTable(type, [obj], { includeObject: includeObject(query), now: this.parts.state.now(), resourceVersion: obj.metadata.resourceVersion }));
+  /** Whether the client asked for a Table, and with which row objects; a bad `includeObject` is a 400 (§8.6). */
+  private tableOptions(req: IncomingMessage, query: URLSearchParams): { includeObject: 'None' | 'Metadata' | 'Object' } | undefined {
+    if (!acceptsTable(req.headers.accept ?? '')) return undefined;
+    const value = query.get('includeObject') ?? '';
+    if (value !== '' && !includeObjectValues.includes(value)) {
+      throw badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: ${JSON.stringify(value)}: must be 'Metadata', 'Object', 'None', or empty`);
+    }
+    return { includeObject: includeObject(query) };
+  }
+
+  private sendObject(req: IncomingMessage, res: ServerResponse, type: ResourceType, obj: KubeObject, table: { includeObject: 'None' | 'Metadata' | 'Object' } | undefined): void {
+    if (table) {
+      this.send(req, res, 200, toTable(type, [obj], { includeObject: table.includeObject, now: this.parts.state.now(), resourceVersion: obj.metadata.resourceVersion }));
       return;
     }
     this.send(req, res, 200, obj);
   }
 
-  private sendWrite(req: IncomingMessage, res: ServerResponse, result: WriteResult, _scale = false): void {
+  private sendWrite(req: IncomingMessage, res: ServerResponse, result: WriteResult): void {
     const headers: Record<string, string | string[]> = {};
     if (result.warnings.length) headers.Warning = warningHeader(result.warnings);
     this.send(req, res, result.code, result.object, headers);
@@ -457,7 +540,8 @@ export class ApiServer {
       try {
         options = JSON.parse(raw);
       } catch (e) {
-        throw badRequest(`error decoding DeleteOptions: ${(e as Error).message}`);
+        // Upstream fails to classify the body before it knows it is DeleteOptions: a 500 without reason.
+        throw new ApiError(500, '', `couldn't get version/kind; json parse error: ${(e as Error).message}`);
       }
     } else {
       // Query parameters count only when the body is empty (§2.2).
@@ -467,60 +551,46 @@ export class ApiServer {
       const orphan = queryBool(query, 'orphanDependents');
       if (orphan !== undefined) options.orphanDependents = orphan;
     }
-    const dryRun = (options as { dryRun?: unknown }).dryRun;
-    options.dryRun = Array.isArray(dryRun) ? dryRun.includes('All') : query.getAll('dryRun').includes('All');
+    const bodyDryRun = (options as { dryRun?: unknown }).dryRun;
+    const dryRun = Array.isArray(bodyDryRun) ? bodyDryRun.map(String) : query.getAll('dryRun');
+    checkDryRun(dryRun, 'DeleteOptions');
+    options.dryRun = dryRun.includes('All');
     return options;
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, type: ResourceType, info: ResourceRequest, query: URLSearchParams, expire: boolean): void {
-    const rv = query.get('resourceVersion') ?? undefined;
-    const rvMatch = query.get('resourceVersionMatch') ?? undefined;
-    const sendInitialParam = queryBool(query, 'sendInitialEvents');
-    const listOptionsError = (message: string, field: string, reason = 'FieldValueForbidden') =>
-      new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${message}`, { group: 'meta.k8s.io', kind: 'ListOptions', causes: [{ reason, message: message.slice(field.length + 2), field }] });
-    if (sendInitialParam !== undefined && rvMatch !== 'NotOlderThan') {
-      throw listOptionsError('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan', 'resourceVersionMatch');
-    }
-    if (rvMatch !== undefined && sendInitialParam === undefined) {
-      throw listOptionsError('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided', 'resourceVersionMatch');
-    }
-    const allowBookmarks = queryBool(query, 'allowWatchBookmarks') ?? false;
-    // 1.32 turns RV unset/"0" into the watch-list form when neither parameter was sent (§7.3).
-    const sendInitialEvents = sendInitialParam ?? (rv === undefined || rv === '0');
+    const params = parseWatchQuery(query);
     const fieldSelector = [query.get('fieldSelector'), info.name ? `metadata.name=${info.name}` : undefined].filter(Boolean).join(',');
     const filter = compileFilter(type, query.get('labelSelector') ?? undefined, fieldSelector || undefined);
-    const timeout = query.get('timeoutSeconds');
-    const timeoutMs = timeout !== null ? Number(timeout) * 1000 : (1800 + Math.random() * 1800) * 1000;
+    // Without timeoutSeconds upstream picks a random duration in [30 min, 60 min) (§7.4).
+    const timeoutMs = params.timeoutMs ?? (1800 + Math.random() * 1800) * 1000;
     // Table events are not offered for the watch-list forms (§7.3).
-    const table = acceptsTable(req.headers.accept ?? '') && !(sendInitialEvents && allowBookmarks);
+    const table = acceptsTable(req.headers.accept ?? '') && !(params.sendInitialEvents && params.allowWatchBookmarks);
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
-    let first = true;
-    const now = () => this.parts.state.now();
-    const sink = {
-      write: (eventType: WatchEventType, object: Record<string, unknown>) => {
-        let payload: unknown = object;
-        if (table && eventType !== 'ERROR' && eventType !== 'BOOKMARK') {
-          payload = toTable(type, [object as KubeObject], { includeObject: includeObject(query), now: now(), resourceVersion: (object as KubeObject).metadata.resourceVersion, withColumnDefinitions: first });
-          first = false;
-        }
-        res.write(JSON.stringify({ type: eventType, object: payload }) + '\n');
+    const sink: WatchSink = {
+      send: (line) => void res.write(line),
+      // What the response and its socket hold that the client has not taken yet.
+      get pendingBytes() {
+        return res.writableLength;
       },
       end: () => res.end(),
     };
+    const { faults, state } = this.parts;
     const session = new WatchSession(
-      this.parts.state.store,
+      state.store,
       {
         type,
         namespace: info.namespace,
         filter,
-        resourceVersion: rv,
-        sendInitialEvents,
-        allowWatchBookmarks: allowBookmarks,
+        resourceVersion: params.resourceVersion,
+        sendInitialEvents: params.sendInitialEvents,
+        allowWatchBookmarks: params.allowWatchBookmarks,
         timeoutMs,
         bookmarkIntervalMs: this.options.bookmarkIntervalMs,
-        cutAfterEvents: this.parts.faults.cutWatchesEvery,
+        cutAfterEvents: () => faults.cutWatchesAfterEvents,
+        render: table ? this.tableEventRenderer(type, query) : jsonEventLine,
       },
       sink,
       (s) => {
@@ -528,15 +598,28 @@ export class ApiServer {
         unregister();
       },
     );
-    const unregister = this.parts.faults.registerWatch(() => session.close());
+    const unregister = faults.registerWatch(() => session.close());
     this.watches.add(session);
     req.on('close', () => session.close());
     res.on('close', () => session.close());
+    if (params.alreadyTimedOut) return session.fail(new ApiError(500, 'InternalError', 'context deadline exceeded'));
     if (expire) {
-      session.fail(new ApiError(410, 'Expired', `too old resource version: ${rv ?? 0} (${this.parts.state.store.currentRevision})`));
-      return;
+      const rv = query.get('resourceVersion') || '0';
+      return session.fail(new ApiError(410, 'Expired', `too old resource version: ${rv} (${state.store.currentRevision})`));
     }
     session.start();
+  }
+
+  /** kubectl's watch rendering: each object event as a one-row Table, column definitions on the first only (§7.2). */
+  private tableEventRenderer(type: ResourceType, query: URLSearchParams): EventRenderer {
+    let first = true;
+    return (eventType, object) => {
+      if (eventType === 'ERROR' || eventType === 'BOOKMARK') return jsonEventLine(eventType, object);
+      const row = object as KubeObject;
+      const table = toTable(type, [row], { includeObject: includeObject(query), now: this.parts.state.now(), resourceVersion: row.metadata.resourceVersion, withColumnDefinitions: first });
+      first = false;
+      return `${JSON.stringify({ type: eventType, object: table })}\n`;
+    };
   }
 }
 

@@ -13,7 +13,7 @@ import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { NamespaceController } from './controllers/namespace-controller.ts';
 import { Deleter } from './deletion.ts';
 import { Faults } from './faults.ts';
-import { kubeconfigYaml } from './kubeconfig.ts';
+import { kubeconfigYaml } from '../core/kubeconfig.ts';
 import { ObjectApi } from './objects.ts';
 import { OpenApiService } from './openapi-service.ts';
 import { Patcher } from './patching.ts';
@@ -38,6 +38,12 @@ export interface EmbeddedClusterOptions {
   bookmarkIntervalMs?: number;
   /** How many changes watches can resume from (default 10 000). */
   historySize?: number;
+  /**
+   * PEM of a CA whose client certificates authenticate (HTTPS only), as
+   * kube-apiserver's `--client-ca-file`: a certificate it signed with a CN
+   * (the user) is accepted. The bearer token keeps working beside it.
+   */
+  clientCaPem?: string;
 }
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -179,7 +185,9 @@ export class EmbeddedCluster {
     await this.settle();
 
     const handler = (req: Parameters<ApiServer['handle']>[0], res: Parameters<ApiServer['handle']>[1]) => void this.api!.handle(req, res);
-    this.server = certificates ? createHttpsServer({ cert: certificates.cert, key: certificates.key }, handler) : createHttpServer(handler);
+    // Client certificates are asked for but not required: token clients connect without one.
+    const clientCertificates = this.options.clientCaPem ? { ca: this.options.clientCaPem, requestCert: true, rejectUnauthorized: false } : {};
+    this.server = certificates ? createHttpsServer({ cert: certificates.cert, key: certificates.key, ...clientCertificates }, handler) : createHttpServer(handler);
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

@@ -44,7 +44,8 @@ function resolvePolicy(type: ResourceType, obj: KubeObject, options: DeleteOptio
     errors.push(fieldError.invalid('propagationPolicy', options.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set'));
   }
   if (options.propagationPolicy !== undefined && !policies.includes(options.propagationPolicy)) {
-    errors.push(fieldError.notSupported('propagationPolicy', options.propagationPolicy, policies));
+    // Upstream lists the unset policy as "nil" among the supported values.
+    errors.push(fieldError.notSupported('propagationPolicy', options.propagationPolicy, [...policies, 'nil']));
   }
   if (errors.length) throw optionsError(errors);
   if (options.propagationPolicy) return options.propagationPolicy as PropagationPolicy;
@@ -153,14 +154,18 @@ export class Deleter {
     const pre = options.preconditions;
     if (!pre) return;
     const ownDeleteCode = type.builtin && ((type.group === '' && type.plural === 'namespaces') || type.group === 'apiextensions.k8s.io');
-    const kindRef = { group: '', plural: type.group ? `${type.kind}.${type.group}` : type.kind };
+    // In this path upstream names the Kind where the resource would be (`Widget.example.com`), with the group apart in details.
+    const kindConflict = (why: string) => {
+      const e = conflict({ group: type.group, plural: type.kind }, obj.metadata.name!, why);
+      return new ApiError(409, 'Conflict', e.message, { name: obj.metadata.name, group: type.group || undefined, kind: type.kind });
+    };
     if (pre.uid && pre.uid !== obj.metadata.uid) {
       if (ownDeleteCode) throw conflict(type, obj.metadata.name!, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
-      throw conflict(kindRef, obj.metadata.name!, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`);
+      throw kindConflict(`the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`);
     }
     if (pre.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
       if (ownDeleteCode) throw conflict(type, obj.metadata.name!, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
-      throw conflict(kindRef, obj.metadata.name!, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
+      throw kindConflict(`the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
     }
   }
 
@@ -173,7 +178,8 @@ export class Deleter {
     }
     const marked: KubeObject = {
       ...obj,
-      metadata: { ...obj.metadata, deletionTimestamp: formatTime(this.state.now()), deletionGracePeriodSeconds: 0, ...(finalizers.length ? { finalizers } : {}) },
+      // Namespaces have their own delete code: a deletionTimestamp without a grace period.
+      metadata: { ...obj.metadata, deletionTimestamp: formatTime(this.state.now()), ...(finalizers.length ? { finalizers } : {}) },
       status: { ...(record(obj.status) ?? {}), phase: 'Terminating' },
     };
     if (!finalizers.length) delete marked.metadata.finalizers;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GroupVersion, ResourceRegistry } from './resource-registry.ts';
 import type { ResourceType } from './resource-type.ts';
 
@@ -14,6 +15,58 @@ export function wantsAggregated(accept: string | undefined): boolean {
 }
 
 const sortedVerbs = (verbs: string[], builtin: boolean) => (builtin ? [...verbs].sort() : verbs);
+
+/** The order kube-apiserver 1.32 lists its built-in groups in; custom resource groups follow. */
+const builtinGroupOrder = [
+  '',
+  'apiregistration.k8s.io',
+  'apps',
+  'events.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'networking.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+];
+
+/** Discovery's groups in upstream's order: the built-in priority list, then the others as the registry has them. */
+function orderedGroups(registry: ResourceRegistry): Array<{ group: string; versions: GroupVersion[] }> {
+  const rank = (group: string) => {
+    const i = builtinGroupOrder.indexOf(group);
+    return i < 0 ? builtinGroupOrder.length : i;
+  };
+  return registry
+    .discoveryGroups()
+    .map((g, i) => ({ g, i }))
+    .sort((a, b) => rank(a.g.group) - rank(b.g.group) || a.i - b.i)
+    .map(({ g }) => g);
+}
+
+/**
+ * `storageVersionHash`: an opaque token that changes when a resource's
+ * storage version does; upstream derives it from `<group>/<version>/<kind>`.
+ */
+function storageVersionHash(type: ResourceType): string | undefined {
+  if (type.ephemeral) return undefined;
+  // A resource kept in another's storage (events.k8s.io Events) reports that storage's group.
+  const group = type.sharedStorage ? type.sharedStorage.bucket.split('/')[0] : type.group;
+  const version = legacyStorageVersions[`${group}/${type.plural}`] ?? type.storageVersion;
+  return createHash('sha256').update(`${group}/${version}/${type.kind}`).digest().subarray(0, 8).toString('base64');
+}
+
+/** Built-ins that kube-apiserver 1.32 still stores at an older version than it serves. */
+const legacyStorageVersions: Record<string, string> = { 'apiextensions.k8s.io/customresourcedefinitions': 'v1beta1' };
 
 /** Subresources of a type, in discovery's order: sorted for built-ins; status then scale for CRs (§1.3). */
 function subresourcesOf(type: ResourceType): Array<{ name: string; kind: string; group?: string; version?: string; verbs: string[] }> {
@@ -57,8 +110,7 @@ export function legacyGroupList(registry: ResourceRegistry): object {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: registry
-      .discoveryGroups()
+    groups: orderedGroups(registry)
       .filter((g) => g.group !== '')
       .map((g) => apiGroup(g.group, g.versions)),
   };
@@ -76,6 +128,7 @@ export function legacyResourceList(registry: ResourceRegistry, group: string, ve
   if (!gv) return undefined;
   const resources: object[] = [];
   for (const type of gv.resources) {
+    const hash = storageVersionHash(type);
     resources.push({
       name: type.plural,
       singularName: type.singular,
@@ -84,6 +137,7 @@ export function legacyResourceList(registry: ResourceRegistry, group: string, ve
       verbs: sortedVerbs(type.verbs, type.builtin),
       ...(type.shortNames.length ? { shortNames: type.shortNames } : {}),
       ...(type.categories.length ? { categories: type.categories } : {}),
+      ...(hash ? { storageVersionHash: hash } : {}),
     });
     for (const sub of subresourcesOf(type)) {
       resources.push({
@@ -106,9 +160,11 @@ function type_sortNeeded(gv: GroupVersion): boolean {
 }
 
 function aggregatedResource(type: ResourceType): object {
+  // Built-ins leave group and version of a kind in their own group-version empty; custom resources spell them out.
+  const ownKind = (kind: string) => (type.builtin ? { group: '', version: '', kind } : { group: type.group, version: type.version, kind });
   return {
     resource: type.plural,
-    responseKind: { group: type.group, version: type.version, kind: type.kind },
+    responseKind: ownKind(type.kind),
     scope: type.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: type.singular,
     verbs: sortedVerbs(type.verbs, type.builtin),
@@ -118,7 +174,7 @@ function aggregatedResource(type: ResourceType): object {
       ? {
           subresources: subresourcesOf(type).map((sub) => ({
             subresource: sub.name,
-            responseKind: { group: sub.group ?? type.group, version: sub.version ?? type.version, kind: sub.kind },
+            responseKind: sub.group !== undefined ? { group: sub.group, version: sub.version!, kind: sub.kind } : ownKind(sub.kind),
             verbs: sub.verbs,
           })),
         }
@@ -128,13 +184,14 @@ function aggregatedResource(type: ResourceType): object {
 
 /** Aggregated discovery for `/api` (core only) or `/apis` (every other group). */
 export function aggregatedDiscovery(registry: ResourceRegistry, core: boolean): object {
-  const groups = registry.discoveryGroups().filter((g) => (core ? g.group === '' : g.group !== ''));
+  const groups = orderedGroups(registry).filter((g) => (core ? g.group === '' : g.group !== ''));
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: 'apidiscovery.k8s.io/v2',
     metadata: {},
     items: groups.map((g) => ({
-      metadata: g.group ? { name: g.group } : {},
+      // Go serializes the zero ObjectMeta of each group with a null creationTimestamp.
+      metadata: g.group ? { name: g.group, creationTimestamp: null } : { creationTimestamp: null },
       versions: g.versions.map((v) => ({
         version: v.version,
         resources: v.resources.map(aggregatedResource),

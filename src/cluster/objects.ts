@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, jsonEqual } from '../core/json.ts';
+import type { ManagedFieldsEntry } from './apply/managed-fields.ts';
+import { managedFieldsAfterWrite, managerName } from './apply/ownership.ts';
 import { record } from './builtins/define.ts';
 import { isTerminating as crdTerminating } from './crd/crd-type.ts';
 import {
@@ -14,12 +16,13 @@ import {
   notFound,
   qualifiedResource,
   type FieldError,
+  type Status,
 } from './errors.ts';
-import { randomNameSuffix, validateObjectMeta } from './object-meta.ts';
+import { randomNameSuffix, validateObjectMeta, type FinalizerRule } from './object-meta.ts';
 import { apiVersionOf, kindLabel, storageKey, type KubeObject, type ResourceType } from './resource-type.ts';
 import { compileFilter } from './selection.ts';
 import { formatTime, type ClusterState } from './state.ts';
-import { objectKey } from './store.ts';
+import { compareKeys, objectKey } from './store.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -28,6 +31,10 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
+  /** The request's User-Agent: writes without `fieldManager` are recorded under its product name. */
+  userAgent?: string;
+  /** The managedFields a server-side apply computed; other writes record an `Update` entry instead. */
+  managedFields?: ManagedFieldsEntry[];
   /** True for the framework's own internal writes (controllers): no admission, no field validation. */
   internal?: boolean;
 }
@@ -63,28 +70,117 @@ interface UpdateMode {
 
 const now = (state: ClusterState) => formatTime(state.now());
 
-/** Upstream's 400 for a body whose apiVersion does not match the URL (apiserver-spec §2.3). */
-function checkTypeMeta(type: ResourceType, obj: KubeObject, state: ClusterState): void {
+/**
+ * Upstream's decoding error for a body it cannot even classify:
+ * `the object provided is unrecognized (must be of type X): <why> (<start of the body>)`.
+ */
+export function unrecognizedBody(type: ResourceType, why: string, text: string): ApiError {
+  const start = text.length > 30 ? `${text.slice(0, 30)} ...` : text;
+  return badRequest(`the object provided is unrecognized (must be of type ${type.kind}): ${why} (${start})`);
+}
+
+/** Go's name for the internal package of a group, as conversion errors print it (`core.ConfigMap`, `apps.Deployment`). */
+function internalPackage(group: string): string {
+  return group === '' ? 'core' : group.split('.')[0];
+}
+
+/** Checks a body's apiVersion and kind against the URL's type (apiserver-spec §2.3, §9.3) and fills them in for built-ins. */
+function checkTypeMeta(type: ResourceType, obj: KubeObject, state: ClusterState, body: KubeObject): void {
   const expected = apiVersionOf(type);
   if (!type.builtin) {
-    if (!obj.kind) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
-    if (!obj.apiVersion) throw badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
-    const errors: FieldError[] = [];
-    if (obj.kind !== type.kind) errors.push(fieldError.invalid('kind', obj.kind, `must be ${type.kind}`));
-    if (obj.apiVersion !== expected) errors.push(fieldError.invalid('apiVersion', obj.apiVersion, `must be ${expected}`));
-    if (errors.length) throw invalid(kindLabel(type), obj.metadata?.name ?? '', errors, type.group, type.kind);
+    const text = JSON.stringify(body);
+    if (!obj.kind) throw unrecognizedBody(type, `Object 'Kind' is missing in '${text}'`, text);
+    if (obj.apiVersion !== expected) {
+      throw badRequest(`the API version in the data (${obj.apiVersion ?? ''}) does not match the expected API version (${expected})`);
+    }
+    // The CR validator names the object by the kind it claims to be.
+    if (obj.kind !== type.kind) {
+      throw invalid(`${obj.kind}.${type.group}`, obj.metadata?.name ?? '', [fieldError.invalid('kind', obj.kind, `must be ${type.kind}`)], type.group, obj.kind);
+    }
     return;
   }
-  if (obj.apiVersion && obj.apiVersion !== expected) {
-    const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-    const registered = state.registry.find(group, version, type.plural);
-    if (registered && (!obj.kind || obj.kind === type.kind)) {
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+  const bodyVersion = obj.apiVersion ?? expected;
+  const bodyKind = obj.kind ?? type.kind;
+  if (bodyVersion !== expected || bodyKind !== type.kind) {
+    const [group, version] = bodyVersion.includes('/') ? bodyVersion.split('/') : ['', bodyVersion];
+    const known = state.registry.all().find((t) => t.builtin && t.group === group && t.version === version && t.kind === bodyKind);
+    if (!known) {
+      throw badRequest(`${bodyKind} in version "${type.version}" cannot be handled as a ${type.kind}: no kind "${bodyKind}" is registered for version "${bodyVersion}" in scheme "pkg/runtime/scheme.go:100"`);
     }
-    throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: no kind "${obj.kind ?? type.kind}" is registered for version "${obj.apiVersion}" in scheme "pkg/runtime/scheme.go:100"`);
+    if (bodyKind === type.kind) {
+      throw badRequest(`the API version in the data (${bodyVersion}) does not match the expected API version (${expected})`);
+    }
+    throw badRequest(`${bodyKind} in version "${version}" cannot be handled as a ${type.kind}: converting (${version}.${bodyKind}) to (${internalPackage(type.group)}.${type.kind}): unknown conversion`);
   }
   obj.apiVersion = expected;
   obj.kind = type.kind;
+}
+
+/**
+ * How often upstream reports each ObjectMeta error: once on create; on
+ * update its layered validators check metadata several times, and the
+ * Status lists every copy (apiserver-spec §2.4). Clients see one message.
+ */
+function metaRepeats(type: ResourceType, update: boolean, statusWrite: boolean): { content: number; finalizers: number; immutable: number } {
+  if (!update) return { content: 1, finalizers: 1, immutable: 1 };
+  const coreGroup = type.builtin && type.group === '';
+  if (statusWrite) return { content: 3, finalizers: 1, immutable: 2 };
+  return coreGroup ? { content: 4, finalizers: 2, immutable: 2 } : { content: 3, finalizers: 1, immutable: 2 };
+}
+
+function repeated(errors: FieldError[], times: number): FieldError[] {
+  return errors.flatMap((e) => Array<FieldError>(times).fill(e));
+}
+
+/** 422 Invalid whose causes may repeat, as upstream's do; the message names each distinct error once. */
+function invalidWithRepeats(type: ResourceType, name: string, errors: FieldError[]): ApiError {
+  const distinct = errors.filter((e, i) => errors.findIndex((o) => o.message === e.message) === i);
+  const base = invalid(kindLabel(type), name, distinct, type.group, type.kind);
+  const causes = errors.map((e) => ({ reason: e.type, message: e.message.slice(e.field.length + 2), field: e.field }));
+  return new ApiError(422, 'Invalid', base.message, { ...base.details, causes });
+}
+
+/** Built-in groups whose validation accepts any qualified finalizer name, as kube-apiserver 1.32's does. */
+const lenientFinalizerGroups = new Set(['coordination.k8s.io', 'policy', 'admissionregistration.k8s.io', 'apiextensions.k8s.io']);
+
+function finalizerRule(type: ResourceType): FinalizerRule {
+  if (!type.builtin) return 'warn';
+  return lenientFinalizerGroups.has(type.group) ? 'qualified' : 'prefixed';
+}
+
+/** Go's `time.Time` in `%v` form, as upstream prints a timestamp in an Invalid value. */
+function goTime(value: unknown): string {
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime())) return JSON.stringify(value);
+  return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' +0000 UTC');
+}
+
+/** Owner references with the same uid are collapsed to the first, with upstream's warning (§3.1). */
+function dedupOwnerReferences(obj: KubeObject, afterAdmission: boolean): string[] {
+  const refs = obj.metadata.ownerReferences;
+  if (!Array.isArray(refs)) return [];
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  const kept = refs.filter((r) => {
+    if (!seen.has(r?.uid)) {
+      seen.add(r?.uid);
+      return true;
+    }
+    if (!duplicates.includes(r.uid)) duplicates.push(r.uid);
+    return false;
+  });
+  if (duplicates.length === 0) return [];
+  obj.metadata.ownerReferences = kept;
+  const when = afterAdmission ? ' after mutating admission happens' : '';
+  return [`.metadata.ownerReferences contains duplicate entries${when}; API server dedups owner references in 1.20+, and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: ${duplicates.join(', ')}`];
+}
+
+/** Go drops empty lists and maps of ObjectMeta (`omitempty`); built-ins round-trip through it. */
+function dropEmptyMetadataFields(obj: KubeObject): void {
+  for (const field of ['finalizers', 'ownerReferences', 'labels', 'annotations'] as const) {
+    const value = obj.metadata[field];
+    if (value !== undefined && (value === null || Object.keys(value).length === 0)) delete obj.metadata[field];
+  }
 }
 
 function checkNamespace(type: ResourceType, namespace: string | undefined, obj: KubeObject): void {
@@ -100,11 +196,13 @@ function checkNamespace(type: ResourceType, namespace: string | undefined, obj: 
 
 /** The object as seen through a version of its resource (CRD conversion `None` only rewrites apiVersion). */
 export function atVersion(obj: KubeObject, type: ResourceType): KubeObject {
+  if (type.sharedStorage) return type.sharedStorage.fromStorage(obj);
   const apiVersion = apiVersionOf(type);
   return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
 }
 
 function toStorageVersion(obj: KubeObject, type: ResourceType): KubeObject {
+  if (type.sharedStorage) return type.sharedStorage.toStorage(obj);
   return { ...obj, apiVersion: apiVersionOf({ group: type.group, version: type.storageVersion }) };
 }
 
@@ -117,9 +215,9 @@ function generationView(obj: KubeObject, type: ResourceType): unknown {
   return view;
 }
 
-/** The parts of an object that make a write a real change: all but resourceVersion and managed-field times. */
+/** The parts of an object that make a write a real change: all but resourceVersion (managed-field times move only with a change). */
 function changeView(obj: KubeObject): string {
-  const { resourceVersion: _rv, managedFields: _mf, ...meta } = obj.metadata;
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
   return canonicalJson({ ...obj, metadata: meta });
 }
 
@@ -149,30 +247,55 @@ export class ObjectApi {
     let afterKey: string | undefined;
     if (options.continue) {
       const token = decodeContinue(options.continue);
-      listRv = token.rv;
+      // A token from before the retained history can no longer give a consistent list (§8.2).
+      if (token.rv !== latestRevision && !store.retainsHistorySince(token.rv)) throw new ExpiredContinueError(encodeContinue(latestRevision, token.key));
+      listRv = token.rv === latestRevision ? store.currentRevision : token.rv;
       afterKey = token.key;
     }
-    const all = store.list(storageKey(type), type.namespaced ? namespace : undefined);
+    let all = store.list(storageKey(type), type.namespaced ? namespace : undefined);
+    if (options.resourceVersionMatch === 'Exact' && !options.continue) {
+      listRv = Number(options.resourceVersion);
+      all = this.stateAt(type, namespace, all, listRv);
+    }
     const items: KubeObject[] = [];
     let remaining = 0;
     let lastKey: string | undefined;
-    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    // A list at resourceVersion "0" is served from upstream's watch cache, which ignores the limit.
+    const honourLimit = options.limit && options.limit > 0 && !(options.resourceVersion === '0' && !options.continue);
+    const limit = honourLimit ? options.limit! : Infinity;
     for (const obj of all) {
       const key = objectKey(obj.metadata.namespace, obj.metadata.name!);
       if (afterKey !== undefined && key <= afterKey) continue;
-      if (!filter(obj)) continue;
       if (items.length < limit) {
+        if (!filter(obj)) continue;
         items.push(atVersion(obj, type));
         lastKey = key;
       } else remaining++;
     }
     const result: ListResult = { items, resourceVersion: String(listRv) };
+    // Upstream reads storage in pages of `limit` keys: any key after the page means more may follow, matching or not.
     if (remaining > 0 && lastKey !== undefined) {
       result.continue = encodeContinue(listRv, lastKey);
       // Upstream knows the remaining count only for unfiltered lists.
       if (!options.labelSelector && !options.fieldSelector) result.remainingItemCount = remaining;
     }
     return result;
+  }
+
+  /** The objects of a list scope as they were at revision `rv`, rebuilt by undoing later changes (`resourceVersionMatch=Exact`). */
+  private stateAt(type: ResourceType, namespace: string | undefined, current: KubeObject[], rv: number): KubeObject[] {
+    const store = this.state.store;
+    if (rv >= store.currentRevision) return current;
+    const changes = store.changesSince(rv, storageKey(type));
+    if (!changes) throw new ApiError(410, 'Expired', 'The resourceVersion for the provided list is too old.');
+    const scope = type.namespaced && namespace ? `${namespace}/` : '';
+    const byKey = new Map(current.map((o) => [objectKey(o.metadata.namespace, o.metadata.name!), o]));
+    for (const change of [...changes].reverse()) {
+      if (!change.key.startsWith(scope)) continue;
+      if (change.type === 'ADDED') byKey.delete(change.key);
+      else byKey.set(change.key, change.previous!);
+    }
+    return [...byKey.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, o]) => o);
   }
 
   create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): WriteResult {
@@ -183,7 +306,7 @@ export class ObjectApi {
     const warnings: string[] = [];
     let obj = structuredClone(body);
     obj.metadata ??= {};
-    checkTypeMeta(type, obj, this.state);
+    checkTypeMeta(type, obj, this.state, body);
     checkNamespace(type, namespace, obj);
     const meta = obj.metadata;
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '' && /^\d+$/.test(String(meta.resourceVersion)) && Number(meta.resourceVersion) !== 0) {
@@ -191,7 +314,9 @@ export class ObjectApi {
     }
     delete meta.resourceVersion;
     if (!meta.name && !meta.generateName) {
-      throw invalid(kindLabel(type), '', [fieldError.required('metadata.name', 'name or generateName is required')], type.group, type.kind);
+      const required = invalid(kindLabel(type), '', [fieldError.required('metadata.name', 'name or generateName is required')], type.group, type.kind);
+      // Go omits the empty name from the details.
+      throw new ApiError(422, 'Invalid', required.message, { kind: required.details!.kind, group: required.details!.group, causes: required.details!.causes });
     }
     if (type.namespaced) this.checkNamespaceOpen(type, obj);
     if (!type.builtin && type.crdName) {
@@ -205,6 +330,7 @@ export class ObjectApi {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     if (type.tracksGeneration) meta.generation = 1;
+    const requestedManagedFields = meta.managedFields;
     delete meta.managedFields;
 
     obj = this.pruneAndDefault(type, obj, options, warnings, 'create');
@@ -216,11 +342,13 @@ export class ObjectApi {
         else obj.status = initial;
       } else delete obj.status;
     }
-    this.validate(type, obj, undefined, false, warnings);
+    warnings.push(...dedupOwnerReferences(obj, false));
+    if (type.builtin) dropEmptyMetadataFields(obj);
 
     const bucket = storageKey(type);
     const store = this.state.store;
     if (!meta.name) {
+      // The name is generated before validation, so a bad prefix is reported on both fields (§3.1).
       const prefix = meta.generateName!.slice(0, 58);
       for (let attempt = 0; attempt < 8 && !meta.name; attempt++) {
         const candidate = prefix + randomNameSuffix();
@@ -230,9 +358,9 @@ export class ObjectApi {
         const e = alreadyExists(type, prefix);
         throw new ApiError(409, 'AlreadyExists', `${e.message}, the server was not able to generate a unique name for the object`, { ...e.details, retryAfterSeconds: 1 });
       }
-      const nameErrors = validateObjectMeta({ name: meta.name }, type.nameRule, type.builtin).errors;
-      if (nameErrors.length) throw invalid(kindLabel(type), meta.name, nameErrors, type.group, type.kind);
     }
+    this.validate(type, obj, undefined, false, warnings);
+    this.recordManagedFields(type, undefined, obj, requestedManagedFields, options, undefined, body);
     const key = objectKey(meta.namespace, meta.name);
     const existing = store.get(bucket, key);
     if (existing) throw alreadyExists(type, meta.name, !!existing.metadata.deletionTimestamp);
@@ -254,7 +382,7 @@ export class ObjectApi {
     let obj = structuredClone(body);
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
     obj.metadata ??= {};
-    checkTypeMeta(type, obj, this.state);
+    checkTypeMeta(type, obj, this.state, body);
     if (!obj.metadata.name) {
       throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
     }
@@ -264,7 +392,11 @@ export class ObjectApi {
     const key = objectKey(type.namespaced ? namespace : undefined, name);
     const stored = this.state.store.get(bucket, key);
     if (!stored) {
-      if (type.createOnUpdate && !mode.subresource && !mode.fromPatch) return this.create(type, namespace, obj, options);
+      if (type.createOnUpdate && !mode.subresource && !mode.fromPatch) {
+        // The resourceVersion of a PUT that creates is a precondition on nothing: upstream drops it.
+        delete obj.metadata.resourceVersion;
+        return this.create(type, namespace, obj, options);
+      }
       throw notFound(type, name);
     }
     const old = atVersion(stored, type);
@@ -276,11 +408,12 @@ export class ObjectApi {
     } else if (type.requiresResourceVersionOnUpdate && !mode.fromPatch) {
       // Upstream prints the missing value as Go's hex zero and names the resource where the kind would be.
       const missing: FieldError = { type: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update' };
-      throw invalid(qualifiedResource(type), name, [missing], type.group, type.kind);
+      throw invalid(qualifiedResource(type), name, [missing], type.group, type.plural);
     }
     if (meta.uid && meta.uid !== old.metadata.uid) {
       if (mode.fromPatch) {
-        throw invalid(kindLabel(type), name, [fieldError.invalid('metadata.uid', meta.uid, 'field is immutable')], type.group, type.kind);
+        const immutable = fieldError.invalid('metadata.uid', meta.uid, 'field is immutable');
+        throw invalidWithRepeats(type, name, repeated([immutable], metaRepeats(type, true, !!mode.subresource).immutable));
       }
       throw conflict(type, name, `StorageError: invalid object, Code: 4, Key: /registry/${type.group ? `${type.group}/` : ''}${type.plural}/${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${old.metadata.uid}`);
     }
@@ -290,7 +423,7 @@ export class ObjectApi {
         metaErrors.push(fieldError.invalid('metadata.deletionGracePeriodSeconds', meta.deletionGracePeriodSeconds, 'field is immutable'));
       }
     } else if (meta.deletionTimestamp) {
-      metaErrors.push(fieldError.invalid('metadata.deletionTimestamp', meta.deletionTimestamp, 'field is immutable; may only be changed via deletion'));
+      metaErrors.push({ type: 'FieldValueInvalid', field: 'metadata.deletionTimestamp', message: `metadata.deletionTimestamp: Invalid value: ${goTime(meta.deletionTimestamp)}: field is immutable` });
     }
     // Server-owned fields always come from the stored object.
     meta.uid = old.metadata.uid;
@@ -301,6 +434,7 @@ export class ObjectApi {
     if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
     meta.generation = old.metadata.generation;
     if (meta.generation === undefined) delete meta.generation;
+    const requestedManagedFields = meta.managedFields;
     meta.managedFields = old.metadata.managedFields;
     if (meta.managedFields === undefined) delete meta.managedFields;
 
@@ -317,15 +451,17 @@ export class ObjectApi {
     if (old.metadata.deletionTimestamp) {
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (added.length) {
-        const e = fieldError.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`);
-        metaErrors.push(e, e);
+        metaErrors.push(fieldError.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`));
       }
     }
+    warnings.push(...dedupOwnerReferences(obj, mode.fromPatch));
+    if (type.builtin) dropEmptyMetadataFields(obj);
     this.validate(type, obj, old, mode.subresource === 'status', warnings, metaErrors);
 
     if (type.tracksGeneration && mode.subresource !== 'status' && old.metadata.generation !== undefined) {
       if (!jsonEqual(generationView(obj, type), generationView(old, type))) obj.metadata.generation = old.metadata.generation + 1;
     }
+    this.recordManagedFields(type, old, obj, requestedManagedFields, options, mode.subresource);
     if (changeView(obj) === changeView(old)) return { object: old, warnings, code: 200 };
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
 
@@ -340,12 +476,33 @@ export class ObjectApi {
     return { object: atVersion(written, type), warnings, code: 200 };
   }
 
-  /** Through `/status` only the status changes (Pods also keep label and annotation changes, §6.1). */
+  /** The cluster's clock as `metav1.Time`, as managedFields record it. */
+  timestamp(): string {
+    return now(this.state);
+  }
+
+  /** Records who owns which fields after this write; a server-side apply brings its own record (§3.1, §5.4). */
+  private recordManagedFields(
+    type: ResourceType,
+    old: KubeObject | undefined,
+    obj: KubeObject,
+    requested: unknown,
+    options: WriteOptions,
+    subresource: 'status' | undefined,
+    createBody?: KubeObject,
+  ): void {
+    const manager = managerName(options.fieldManager, options.userAgent, options.internal === true);
+    const managedFields = options.managedFields ?? managedFieldsAfterWrite(type, old, obj, { manager, subresource, now: now(this.state), requested, createBody });
+    if (managedFields?.length) obj.metadata.managedFields = managedFields;
+    else delete obj.metadata.managedFields;
+  }
+
+  /** Through `/status` only the status changes (Pods and Namespaces also keep label and annotation changes, §6.1). */
   private statusOnly(type: ResourceType, old: KubeObject, incoming: KubeObject): KubeObject {
     const result: KubeObject = structuredClone(old);
     if (incoming.status === undefined) delete result.status;
     else result.status = incoming.status;
-    if (type.builtin && type.group === '' && type.plural === 'pods') {
+    if (type.builtin && type.group === '' && (type.plural === 'pods' || type.plural === 'namespaces')) {
       result.metadata.labels = incoming.metadata.labels;
       result.metadata.annotations = incoming.metadata.annotations;
       if (result.metadata.labels === undefined) delete result.metadata.labels;
@@ -360,7 +517,9 @@ export class ObjectApi {
     if (unknownFields.length && mode === 'Strict') {
       const list = unknownFields.map((f) => `unknown field "${f}"`).join(', ');
       if (verb === 'patch') {
-        throw invalid(kindLabel(type), obj.metadata.name ?? '', [fieldError.invalid('patch', '', `strict decoding error: ${list}`)], type.group, type.kind);
+        // Upstream reports the patched object as the bad value, under an empty kind and name.
+        const cause = `Invalid value: ${JSON.stringify(canonicalJson(obj))}: strict decoding error: ${list}`;
+        throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${cause}`, { causes: [{ reason: 'FieldValueInvalid', message: cause, field: 'patch' }] });
       }
       throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${list}`);
     }
@@ -368,16 +527,18 @@ export class ObjectApi {
     return this.state.schemas.applyDefaults(type, value);
   }
 
-  private validate(type: ResourceType, obj: KubeObject, old: KubeObject | undefined, statusWrite: boolean, warnings: string[], extra: FieldError[] = []): void {
-    const meta = validateObjectMeta(obj.metadata, type.nameRule, type.builtin);
+  private validate(type: ResourceType, obj: KubeObject, old: KubeObject | undefined, statusWrite: boolean, warnings: string[], immutable: FieldError[] = []): void {
+    const meta = validateObjectMeta(obj.metadata, type.nameRule, finalizerRule(type));
     warnings.push(...meta.warnings);
+    const repeats = metaRepeats(type, old !== undefined, statusWrite);
     const errors = [
-      ...extra,
-      ...meta.errors,
+      ...repeated(immutable, repeats.immutable),
+      ...repeated(meta.content, repeats.content),
+      ...repeated(meta.finalizers, repeats.finalizers),
       ...this.state.schemas.validate(type, obj, old),
       ...(type.strategy.validate?.(obj, { operation: old ? 'update' : 'create', old, statusWrite }) ?? []),
     ];
-    if (errors.length) throw invalid(kindLabel(type), obj.metadata.name ?? '', errors, type.group, type.kind);
+    if (errors.length) throw invalidWithRepeats(type, obj.metadata.name ?? '', errors);
   }
 
   /** Creation into a missing namespace is 404, into a terminating one 403 (§10). */
@@ -389,13 +550,37 @@ export class ObjectApi {
       throw forbidden(
         `${qualifiedResource(type)} "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
         {
-          name: obj.metadata.name,
+          name: obj.metadata.name ?? obj.metadata.generateName,
           group: type.group || undefined,
           kind: type.plural,
           causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
         },
       );
     }
+  }
+}
+
+/** The revision of a continue token that resumes at the latest state, as upstream marks it. */
+const latestRevision = -1;
+
+/**
+ * 410 for a continue token older than the retained history. Its Status
+ * carries a token that resumes the list at the latest state, as upstream's does.
+ */
+class ExpiredContinueError extends ApiError {
+  constructor(private readonly resumeToken: string) {
+    super(
+      410,
+      'Expired',
+      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, ' +
+        'or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an ' +
+        'inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    );
+  }
+
+  override toStatus(): Status {
+    // Status.metadata (errors.ts) is typed as always empty; this is the one Status whose ListMeta has content.
+    return { ...super.toStatus(), metadata: { continue: this.resumeToken } as unknown as Status['metadata'] };
   }
 }
 

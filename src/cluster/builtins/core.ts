@@ -1,7 +1,9 @@
 import { fieldError, type FieldError } from '../errors.ts';
+import { randomNameSuffix, validateQualifiedName } from '../object-meta.ts';
 import type { KubeObject, ResourceType } from '../resource-type.ts';
 import { builtin, child, record, records, setDefault } from './define.ts';
 import { defaultPodOnlyFields, defaultPodSpec, validatePodSpec } from './pod-spec.ts';
+import { normalizeTimestamps } from './timestamps.ts';
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const at = (obj: KubeObject, ...path: string[]): unknown =>
@@ -55,6 +57,39 @@ function mutablePodSpecView(spec: unknown): unknown {
   return s;
 }
 
+const serviceAccountMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The ServiceAccount admission plugin's projected token volume: token, cluster
+ * CA and namespace, mounted into every container that has nothing there yet.
+ */
+function addServiceAccountVolume(spec: Record<string, unknown>): void {
+  if (spec.automountServiceAccountToken === false) return;
+  const containers = [...records(spec.initContainers), ...records(spec.containers)];
+  if (containers.every((c) => records(c.volumeMounts).some((m) => m.mountPath === serviceAccountMountPath))) return;
+  const name = `kube-api-access-${randomNameSuffix()}`;
+  const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
+  spec.volumes = [
+    ...volumes,
+    {
+      name,
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+        defaultMode: 420,
+      },
+    },
+  ];
+  for (const container of containers) {
+    const mounts = records(container.volumeMounts);
+    if (mounts.some((m) => m.mountPath === serviceAccountMountPath)) continue;
+    container.volumeMounts = [...mounts, { name, readOnly: true, mountPath: serviceAccountMountPath }];
+  }
+}
+
 const pods = builtin({
   group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true,
   shortNames: ['po'], categories: ['all'], status: true, extraSubresources: ['binding', 'eviction', 'log'],
@@ -64,6 +99,7 @@ const pods = builtin({
       const spec = child(obj, 'spec');
       defaultPodSpec(spec);
       defaultPodOnlyFields(spec);
+      addServiceAccountVolume(spec);
     },
     initialStatus(obj) {
       return { phase: 'Pending', qosClass: podQos(record(obj.spec) ?? {}) };
@@ -206,6 +242,8 @@ function mergeStringData(obj: KubeObject): void {
 
 const namespaces = builtin({
   group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false,
+  // Namespaces are deleted one by one, through their lifecycle: no deletecollection.
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   shortNames: ['ns'], status: true, extraSubresources: ['finalize'], returnsDeletedObject: true, nameRule: 'label',
   strategy: {
     prepareForCreate(obj) {
@@ -252,8 +290,11 @@ function validateEvent(obj: KubeObject): FieldError[] {
   if (!involvedNs && ns !== 'default' && ns !== 'kube-system') {
     errors.push(fieldError.invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
   }
-  for (const field of ['reportingComponent', 'reportingInstance', 'action', 'reason']) {
-    const value = str(obj[field] === undefined ? undefined : obj[field]);
+  const component = str(obj.reportingComponent);
+  if (!component) errors.push(fieldError.required('reportingComponent', ''));
+  errors.push(...validateQualifiedName(component, 'reportingComponent'));
+  for (const field of ['reportingInstance', 'action', 'reason']) {
+    const value = str(obj[field]);
     if (!value) errors.push(fieldError.required(field, ''));
     else if (value.length > 128) errors.push(fieldError.tooLong(field, 128));
   }
@@ -263,9 +304,20 @@ function validateEvent(obj: KubeObject): FieldError[] {
   return errors;
 }
 
+/** An Event's typed timestamps, and the fields Go always serializes (its zero values), as a stored Event shows them. */
+function prepareEvent(obj: KubeObject): void {
+  normalizeTimestamps('Event', obj, ['firstTimestamp', 'lastTimestamp'], ['eventTime']);
+  normalizeTimestamps('Event', record(obj.series), [], ['lastObservedTime']);
+  for (const field of ['firstTimestamp', 'lastTimestamp', 'eventTime']) setDefault(obj, field, null);
+  setDefault(obj, 'involvedObject', {});
+  setDefault(obj, 'source', {});
+  setDefault(obj, 'reportingComponent', '');
+  setDefault(obj, 'reportingInstance', '');
+}
+
 const events = builtin({
   group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'],
-  strategy: { validate: validateEvent, fieldSelectors: eventSelectors },
+  strategy: { prepareForCreate: prepareEvent, prepareForUpdate: prepareEvent, validate: validateEvent, fieldSelectors: eventSelectors },
 });
 
 const nodes = builtin({

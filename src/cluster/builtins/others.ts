@@ -1,6 +1,7 @@
 import { fieldError } from '../errors.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { builtin, record, records } from './define.ts';
+import { normalizeTimestamps } from './timestamps.ts';
 import { eventsV1 } from './events-v1.ts';
 
 const failurePolicies = ['Fail', 'Ignore'];
@@ -54,9 +55,27 @@ const webhookConfiguration = (plural: string, kind: string, mutating: boolean) =
     },
   });
 
+/** A Lease's MicroTime fields parse strictly (§0.5). */
+function prepareLease(obj: Record<string, unknown>): void {
+  normalizeTimestamps('Lease', record(obj.spec), [], ['acquireTime', 'renewTime']);
+}
+
+function validateLease(obj: Record<string, unknown>) {
+  const spec = record(obj.spec) ?? {};
+  const errors = [];
+  if (typeof spec.leaseDurationSeconds === 'number' && spec.leaseDurationSeconds <= 0) {
+    errors.push(fieldError.invalid('spec.leaseDurationSeconds', spec.leaseDurationSeconds, 'must be greater than 0'));
+  }
+  if (typeof spec.leaseTransitions === 'number' && spec.leaseTransitions < 0) {
+    errors.push(fieldError.invalid('spec.leaseTransitions', spec.leaseTransitions, 'must be greater than or equal to 0'));
+  }
+  return errors;
+}
+
 const leases = builtin({
   group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true,
   requiresResourceVersionOnUpdate: true, createOnUpdate: true,
+  strategy: { prepareForCreate: prepareLease, prepareForUpdate: prepareLease, validate: validateLease },
 });
 
 /** Every other built-in group an operator meets. */

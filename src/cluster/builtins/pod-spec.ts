@@ -50,7 +50,14 @@ export function defaultPodOnlyFields(spec: Record<string, unknown>): void {
 export function defaultPodTemplate(template: unknown): void {
   const t = record(template);
   if (!t) return;
+  defaultTemplateMetadata(t);
   defaultPodSpec(child(t, 'spec'));
+}
+
+/** An embedded ObjectMeta in a built-in prints Go's zero creationTimestamp: `null`. */
+export function defaultTemplateMetadata(template: Record<string, unknown>): void {
+  const metadata = child(template, 'metadata');
+  if (metadata.creationTimestamp === undefined) metadata.creationTimestamp = null;
 }
 
 const restartPolicies = ['Always', 'OnFailure', 'Never'];

@@ -2,7 +2,7 @@ import { labelSelectorFromObject } from '../../core/label-selector.ts';
 import { fieldError, type FieldError } from '../errors.ts';
 import type { KubeObject, ResourceType, Strategy } from '../resource-type.ts';
 import { builtin, child, record, setDefault } from './define.ts';
-import { defaultPodTemplate, validatePodSpec } from './pod-spec.ts';
+import { defaultPodTemplate, defaultTemplateMetadata, validatePodSpec } from './pod-spec.ts';
 
 const replicasScale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
 
@@ -155,8 +155,9 @@ const cronJobs = builtin({
       setDefault(spec, 'suspend', false);
       setDefault(spec, 'successfulJobsHistoryLimit', 3);
       setDefault(spec, 'failedJobsHistoryLimit', 1);
-      const jobSpec = child(child(spec, 'jobTemplate'), 'spec');
-      defaultPodTemplate(jobSpec.template);
+      const jobTemplate = child(spec, 'jobTemplate');
+      defaultTemplateMetadata(jobTemplate);
+      defaultPodTemplate(child(jobTemplate, 'spec').template);
     },
     initialStatus: () => ({}),
     validate(obj) {

@@ -51,6 +51,8 @@ export class GarbageCollector {
       this.byUid.delete(uid);
       // The owner is gone: its dependents are re-examined.
       for (const dependent of this.dependents.get(uid) ?? []) this.queue.add(dependent);
+      // A dependent gone may be the last one a foreground-deleting owner waited for.
+      this.requeueOwners(previous);
       return;
     }
     this.byUid.set(uid, { bucket: event.bucket, key: event.key });
@@ -63,7 +65,11 @@ export class GarbageCollector {
     const finalizers = object.metadata.finalizers ?? [];
     if (object.metadata.deletionTimestamp && (finalizers.includes('orphan') || finalizers.includes('foregroundDeletion'))) this.queue.add(ref);
     // A dependent leaving changes what a foreground-deleting owner waits for.
-    for (const owner of previous?.metadata.ownerReferences ?? []) {
+    this.requeueOwners(previous);
+  }
+
+  private requeueOwners(dependent: KubeObject | undefined): void {
+    for (const owner of dependent?.metadata.ownerReferences ?? []) {
       const located = this.byUid.get(owner.uid);
       if (located) this.queue.add(`${located.bucket}|${located.key}`);
     }

@@ -51,7 +51,9 @@ export class NamespaceController {
   finalize(name: string, finalizers: string[]) {
     const type = this.namespaceType();
     const current = this.objects.get(type, undefined, name);
-    const next: KubeObject = { ...current, spec: { ...(record(current.spec) ?? {}), finalizers } };
+    // Go drops the emptied list (omitempty): `spec: {}`.
+    const { finalizers: _old, ...spec } = record(current.spec) ?? {};
+    const next: KubeObject = { ...current, spec: finalizers.length ? { ...spec, finalizers } : spec };
     if (finalizers.length === 0 && current.metadata.deletionTimestamp && (current.metadata.finalizers ?? []).length === 0) {
       this.state.store.remove(namespacesBucket, name);
       return { object: next, warnings: [], code: 200 as const };

@@ -1,6 +1,7 @@
 import { builtin, record, records } from '../builtins/define.ts';
 import { fieldError, type FieldError } from '../errors.ts';
 import type { KubeObject, PrinterColumn, ResourceType } from '../resource-type.ts';
+import { jsonEqual } from '../../core/json.ts';
 import { checkStructuralSchema } from './schema-structural.ts';
 
 /** The fixed, unsorted verb order upstream lists for custom resources (apiserver-spec §1.2). */
@@ -31,17 +32,26 @@ function validateCrd(obj: KubeObject): FieldError[] {
   const scopes = ['Cluster', 'Namespaced'];
   if (!scopes.includes(spec.scope as string)) errors.push(fieldError.notSupported('spec.scope', spec.scope ?? '', scopes));
   const versions = records(spec.versions);
+  const storageVersions = versions.filter((v) => v.storage === true).length;
   if (versions.length === 0) errors.push(fieldError.invalid('spec.versions', spec.versions ?? null, 'must have exactly one version marked as storage version'));
-  else if (versions.filter((v) => v.storage === true).length !== 1) {
+  else if (storageVersions !== 1) {
     errors.push(fieldError.invalid('spec.versions', versions.map((v) => v.name), 'must have exactly one version marked as storage version'));
   }
+  if (storageVersions === 0 && (record(obj.status)?.storedVersions as unknown[] | undefined)?.length !== 1) {
+    errors.push({ type: 'FieldValueInvalid', field: 'status.storedVersions', message: 'status.storedVersions: Invalid value: []string(nil): must have at least one stored version' });
+  }
   const seen = new Set<string>();
+  // Upstream hoists a schema shared by every version to spec.validation and reports its errors there, once.
+  const schemas = versions.map((v) => record(record(v.schema)?.openAPIV3Schema));
+  const shared = schemas.length > 0 && schemas.every((schema) => schema && jsonEqual(schema, schemas[0]));
+  if (shared) errors.push(...checkStructuralSchema(schemas[0]!, 'spec.validation.openAPIV3Schema'));
   versions.forEach((version, i) => {
     const path = `spec.versions[${i}]`;
     if (typeof version.name !== 'string' || !dnsLabel.test(version.name)) errors.push(fieldError.invalid(`${path}.name`, version.name ?? '', 'a DNS-1035 label must consist of lower case alphanumeric characters'));
     else if (seen.has(version.name)) errors.push(fieldError.duplicate(`${path}.name`, version.name));
     else seen.add(version.name);
-    const schema = record(record(version.schema)?.openAPIV3Schema);
+    if (shared) return;
+    const schema = schemas[i];
     if (!schema) errors.push(fieldError.required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
     else errors.push(...checkStructuralSchema(schema, `${path}.schema.openAPIV3Schema`));
   });
@@ -72,7 +82,8 @@ export const crdResourceType: ResourceType = builtin({
     },
     initialStatus(obj) {
       const storage = records(record(obj.spec)?.versions).find((v) => v.storage === true);
-      return { acceptedNames: { plural: '', kind: '' }, storedVersions: storage ? [storage.name] : [] };
+      // No controller has looked at it yet: Go prints the empty condition list as null.
+      return { conditions: null, acceptedNames: { plural: '', kind: '' }, storedVersions: storage ? [storage.name] : [] };
     },
     validate: (obj, ctx) => (ctx.statusWrite ? [] : validateCrd(obj)),
   },
