@@ -7,6 +7,7 @@ import type { ObjectFilters } from '../core/filters.ts';
 import type { FieldPath } from '../core/field-path.ts';
 import type { ErrorsMode } from '../core/handler-errors.ts';
 import type { ResourceSelector } from '../core/resource-selector.ts';
+import { handlerForm } from '../core/retries.ts';
 import type { Activity, Operation, Reason } from './context.ts';
 import type { ActivityKind } from './kinds.ts';
 
@@ -133,26 +134,20 @@ export type Handler = ActivityHandler | ResourceHandler;
 /** The families, as the registry groups them. */
 export type HandlerFamily = Handler['family'];
 
+/** The noun Kopf's log lines use for each kind of handler. */
+const titleNouns: Partial<Record<Handler['kind'], string>> = {
+  daemon: 'Daemon',
+  timer: 'Timer',
+  index: 'Indexer',
+  validate: 'Webhook',
+  mutate: 'Webhook',
+  startup: 'Activity',
+  cleanup: 'Activity',
+  login: 'Activity',
+  probe: 'Activity',
+};
+
 /** How logs name a handler (Kopf's forms, matched by end-to-end tests): `Handler 'id'`, `Daemon 'id'` … */
 export function handlerTitle(handler: Handler): string {
-  // Kopf formats the id with Python's repr(), which switches to double quotes for ids holding a single one.
-  const quoted = handler.id.includes("'") && !handler.id.includes('"') ? `"${handler.id}"` : `'${handler.id}'`;
-  switch (handler.kind) {
-    case 'daemon':
-      return `Daemon ${quoted}`;
-    case 'timer':
-      return `Timer ${quoted}`;
-    case 'index':
-      return `Indexer ${quoted}`;
-    case 'validate':
-    case 'mutate':
-      return `Webhook ${quoted}`;
-    case 'startup':
-    case 'cleanup':
-    case 'login':
-    case 'probe':
-      return `Activity ${quoted}`;
-    default:
-      return `Handler ${quoted}`;
-  }
+  return handlerForm(handler.id, titleNouns[handler.kind] ?? 'Handler');
 }
