@@ -18,7 +18,7 @@ import { loadConnection, type ConnectionInfo, type ConnectionOptions } from './c
 import { Discovery } from './discovery.ts';
 import { GoneError, type Status } from './errors.ts';
 import { postEvent, type EventOptions } from './events.ts';
-import { resourcePath } from './resource-path.ts';
+import { resourcePath } from '../core/resource-path.ts';
 import { createTransport, type RequestOptions, type Transport, type TransportSettings } from './transport.ts';
 import { watchResource, type WatchOptions } from './watch.ts';
 

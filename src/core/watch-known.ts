@@ -30,15 +30,6 @@ function metadataOf(key: string, known: KnownObject): WatchedMetadata {
 export class KnownObjects {
   private readonly objects = new Map<string, KnownObject>();
 
-  get size(): number {
-    return this.objects.size;
-  }
-
-  /** The remembered identity and version of the object at `key`, if any. */
-  get(key: string): KnownObject | undefined {
-    return this.objects.get(key);
-  }
-
   /**
    * Records a live watch event. Answers false for an ADDED or MODIFIED that
    * repeats the known version of the same object, which the consumer has

@@ -59,7 +59,6 @@ describe('WatchMachine', () => {
     expect(machine.nextCall()).toEqual({ kind: 'list', path: '/api/v1/namespaces/ns/configmaps', query: { labelSelector: 'a=b', fieldSelector: undefined, limit: 2, continue: undefined } });
     const first = page(machine, { kind: 'ConfigMapList', metadata: { resourceVersion: '10', continue: 'tok' }, items: [cm('a', '3'), cm('b', '4')] });
     expect(summary(first)).toEqual(['ADDED a@3 initial', 'ADDED b@4 initial']);
-    expect(machine.synced).toBe(false);
     expect(machine.nextCall().query).toMatchObject({ continue: 'tok', limit: 2 });
     const last = page(machine, { kind: 'ConfigMapList', metadata: { resourceVersion: '10' }, items: [cm('c', '5')] });
     expect(summary(last)).toEqual(['ADDED c@5 initial', 'SYNCED']);
@@ -85,7 +84,9 @@ describe('WatchMachine', () => {
     expect(summary(feed(machine, event('MODIFIED', cm('a', '16'))).events)).toEqual(['MODIFIED a@16']);
     expect(summary(feed(machine, event('DELETED', cm('a', '17'))).events)).toEqual(['DELETED a@17']);
     expect(machine.resourceVersion).toBe('17');
-    expect(machine.knownCount).toBe(0);
+    // Deleted objects are forgotten: a relist that lacks them reports nothing.
+    feed(machine, status(410));
+    expect(page(machine, { metadata: { resourceVersion: '20' }, items: [] })).toEqual([]);
   });
 
   it('resumes from the last resourceVersion after a stream ends', () => {
@@ -140,7 +141,7 @@ describe('WatchMachine', () => {
     });
     expect(summary(feed(machine, event('ADDED', cm('a', '7'))).events)).toEqual(['ADDED a@7 initial']);
     expect(feed(machine, bookmark('9')).events).toEqual([]);
-    expect(machine.synced).toBe(false);
+    expect(machine.resourceVersion).toBeUndefined();
     expect(summary(feed(machine, bookmark('12', true)).events)).toEqual(['SYNCED']);
     expect(machine.resourceVersion).toBe('12');
     expect(summary(feed(machine, event('MODIFIED', cm('a', '13'))).events)).toEqual(['MODIFIED a@13']);

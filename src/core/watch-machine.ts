@@ -12,6 +12,7 @@
  * watch-known.ts), so a relist reports only what changed, and what vanished
  * is reported as deleted.
  */
+import { resourcePath } from './resource-path.ts';
 import { KnownObjects, type Relist } from './watch-known.ts';
 import type { ObjectEvent, WatchedMetadata, WatchedObject, WatchEvent } from './watch-event.ts';
 
@@ -97,9 +98,7 @@ const initialEventsEnd = 'k8s.io/initial-events-end';
 
 /** The collection URL of a resource, cluster-wide or in one namespace. */
 export function collectionPath(target: WatchTarget): string {
-  const base = target.group ? `/apis/${target.group}/${target.version}` : `/api/${target.version}`;
-  const scope = target.namespace !== undefined ? `/namespaces/${encodeURIComponent(target.namespace)}` : '';
-  return `${base}${scope}/${target.plural}`;
+  return resourcePath(target, { namespace: target.namespace });
 }
 
 /** The state of one watch: its phase, the listing in progress, and the objects reported so far. */
@@ -128,19 +127,9 @@ export class WatchMachine {
     this.relist = this.beginListing(options.useWatchList);
   }
 
-  /** True once the initial listing is complete (SYNCED was emitted). */
-  get synced(): boolean {
-    return this.isSynced;
-  }
-
-  /** The resourceVersion the watch resumes from, once listed. */
+  /** The resourceVersion the watch resumes from, once listed (for the driver's reports). */
   get resourceVersion(): string | undefined {
     return this.phase.kind === 'watching' ? this.phase.resourceVersion : undefined;
-  }
-
-  /** How many objects the watch knows to exist. */
-  get knownCount(): number {
-    return this.known.size;
   }
 
   /** The request to make now. */

@@ -2,7 +2,7 @@
  * The URL path of a resource, a collection or an object:
  * `/api/v1/namespaces/ns/pods/p1/status`, `/apis/kopf.dev/v1/kopfexamples`.
  */
-import type { Resource } from '../core/resource-selector.ts';
+import type { Resource } from './resource-selector.ts';
 
 /** What a path needs to know of a resource. */
 export type PathResource = Pick<Resource, 'group' | 'version' | 'plural' | 'namespaced'>;
