@@ -119,6 +119,22 @@ describe.skipIf(!hasKubectl)('kubectl against the cluster', () => {
     expect(await ok(['get', 'configmap', 'ssa', '-o', 'jsonpath={.data.a}'])).toBe('2');
   });
 
+  it('shows events in describe', async () => {
+    await ok(['create', 'configmap', 'described']);
+    const cm = JSON.parse(await ok(['get', 'configmap', 'described', '-o', 'json']));
+    const now = new Date().toISOString().replace('Z', '000Z');
+    const event = {
+      apiVersion: 'v1', kind: 'Event', metadata: { generateName: 'kopf-event-', namespace: 'default' },
+      involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: 'described', namespace: 'default', uid: cm.metadata.uid },
+      reason: 'Logging', message: 'Handler create_fn succeeded.', type: 'Normal', action: 'Action?',
+      source: { component: 'kopf' }, reportingComponent: 'kopf', reportingInstance: 'dev',
+      firstTimestamp: now, lastTimestamp: now, eventTime: now,
+    };
+    await ok(['create', '-f', '-'], JSON.stringify(event));
+    const described = await ok(['describe', 'configmap', 'described']);
+    expect(described).toMatch(/Events:[\s\S]*Normal\s+Logging[\s\S]*Handler create_fn succeeded\./);
+  });
+
   it('answers auth can-i', async () => {
     expect((await ok(['auth', 'can-i', 'create', 'pods'])).trim()).toBe('yes');
   });
