@@ -28,6 +28,9 @@ import type { ClusterState } from './state.ts';
 import { acceptsTable, toTable } from './table/table.ts';
 import { jsonEventLine, parseWatchQuery, WatchSession, type EventRenderer, type WatchSink } from './watch.ts';
 
+/** Every Kubernetes protobuf body starts with `k8s\0`. */
+const protobufPrefix = Buffer.from('k8s\0', 'latin1');
+
 /** Settings of the HTTP front of the embedded server. */
 export interface ApiServerOptions {
   /** Bearer token required on every request; undefined serves anonymously. */
@@ -303,7 +306,12 @@ export class ApiServer {
   private decodeBody(req: IncomingMessage, raw: Buffer, type: ResourceType): KubeObject {
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
     // Protobuf decoding failures are ApiErrors already (415 for kinds outside our subset, 400 for bad bytes).
-    if (contentType === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(raw) as unknown as KubeObject;
+    if (contentType === PROTOBUF_MEDIA_TYPE) {
+      if (!raw.subarray(0, 4).equals(protobufPrefix)) {
+        throw unrecognizedBody(type, `provided data does not appear to be a protobuf message, expected prefix [${[...protobufPrefix].join(' ')}]`, raw.toString());
+      }
+      return decodeProtobufBody(raw) as unknown as KubeObject;
+    }
     if (contentType !== 'application/json' && contentType !== 'application/yaml') {
       throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);
     }

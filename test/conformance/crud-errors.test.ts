@@ -146,6 +146,11 @@ describe('CRUD and error Status bodies', () => {
       reason: 'UnsupportedMediaType',
       message: 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
     });
+    expectStatus(await api.post(cms, '{"metadata":{"name":"pb"}}', { 'content-type': 'application/vnd.kubernetes.protobuf' }), {
+      code: 400,
+      reason: 'BadRequest',
+      message: 'the object provided is unrecognized (must be of type ConfigMap): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({"metadata":{"name":"pb"}})',
+    });
     const yaml = await api.post(cms, 'metadata:\n  name: from-yaml\ndata:\n  k: v\n', { 'content-type': 'application/yaml' });
     expect(yaml.status).toBe(201);
     expect(yaml.body.data).toEqual({ k: 'v' });
