@@ -15,19 +15,8 @@ export function cloneJson<T>(value: T): T {
   return value === undefined ? value : structuredClone(value);
 }
 
-/** Deep equality of JSON values; object key order does not matter. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (isJsonObject(a)) {
-    if (!isJsonObject(b)) return false;
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
-  }
-  return false;
-}
+/** Deep equality of JSON values: the core's, so schema checks and writes agree on what changed. */
+export { jsonEqual } from '../../core/json.ts';
 
 /**
  * The OpenAPI type name of a value as upstream reports it in type errors:
