@@ -221,6 +221,15 @@ function changeView(obj: KubeObject): string {
   return canonicalJson({ ...obj, metadata: meta });
 }
 
+/** Stored objects never change (the store replaces them), so each one's change view is computed once. */
+const storedChangeViews = new WeakMap<KubeObject, string>();
+
+function storedChangeView(stored: KubeObject): string {
+  let view = storedChangeViews.get(stored);
+  if (view === undefined) storedChangeViews.set(stored, (view = changeView(stored)));
+  return view;
+}
+
 /**
  * The REST semantics of the embedded API server, independent of HTTP: what
  * create, update, patch results, get and list do to objects (apiserver-spec
@@ -462,7 +471,7 @@ export class ObjectApi {
       if (!jsonEqual(generationView(obj, type), generationView(old, type))) obj.metadata.generation = old.metadata.generation + 1;
     }
     this.recordManagedFields(type, old, obj, requestedManagedFields, options, mode.subresource);
-    if (changeView(obj) === changeView(old)) return { object: old, warnings, code: 200 };
+    if (changeView(obj) === storedChangeView(old)) return { object: old, warnings, code: 200 };
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
 
     const finalizers = obj.metadata.finalizers ?? [];

@@ -25,8 +25,17 @@ export interface ClusterState {
 
 /** `metav1.Time`: RFC 3339 UTC with second precision (apiserver-spec §0.5). */
 export function formatTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every write stamps times; within one second the text is the same, so it is made once per second.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastSecondText;
 }
+
+let lastSecond = Number.NaN;
+let lastSecondText = '';
 
 /** `metav1.MicroTime`: six fractional digits. */
 export function formatMicroTime(date: Date): string {
