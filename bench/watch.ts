@@ -46,7 +46,7 @@ async function clientNodeConfig(url: string) {
 
 async function ourTransport(url: string) {
   const { createTransport } = await import('../src/client/transport.ts');
-  return createTransport({ server: url, insecure: false, namespace: 'default', identity: 'bench', credentials: async () => ({ headers: {} }), reauthenticate: async () => {} });
+  return createTransport({ server: url, insecure: false, namespace: 'default', identity: 'bench', source: 'kubeconfig', credentials: async () => ({ headers: {} }), reauthenticate: async () => {} });
 }
 
 function ourWatch(name: string, useWatchList: boolean): Client {

@@ -19,6 +19,8 @@ const discovery: Record<string, unknown> = {
       { name: 'kopf.dev', versions: [{ version: 'v1' }], preferredVersion: { version: 'v1' } },
     ],
   },
+  '/apis/apps': { name: 'apps', versions: [{ version: 'v1' }], preferredVersion: { version: 'v1' } },
+  '/apis/kopf.dev': { name: 'kopf.dev', versions: [{ version: 'v1' }], preferredVersion: { version: 'v1' } },
   '/api/v1': {
     resources: [
       { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'] },
@@ -53,6 +55,7 @@ function fakeApi(answer: (options: RequestOptions) => unknown = () => ({})): { a
     insecure: false,
     namespace: 'team-a',
     identity: 'test',
+    source: 'kubeconfig',
     credentials: async () => ({ headers: {} }),
     reauthenticate: async () => {},
   };
@@ -98,6 +101,15 @@ describe('paths and namespaces', () => {
       ['/api/v1/namespaces/ns1/pods', { labelSelector: 'a=b', fieldSelector: undefined, limit: 500, continue: undefined }],
       ['/api/v1/pods', { labelSelector: undefined, fieldSelector: undefined, limit: 500, continue: undefined }],
     ]);
+  });
+
+  it('posts Events about cluster-scoped objects into the connection namespace, unless told otherwise', async () => {
+    const { api, sent } = fakeApi();
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1' } };
+    await api.event(namespace, { type: 'Normal', reason: 'Seen' });
+    await api.event(namespace, { type: 'Normal', reason: 'Seen', defaultNamespace: 'default' });
+    await api.event({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns2' } }, { type: 'Normal', reason: 'Seen' });
+    expect(sent.map((r) => r.path)).toEqual(['/api/v1/namespaces/team-a/events', '/api/v1/namespaces/default/events', '/api/v1/namespaces/ns2/events']);
   });
 
   it('ignores a namespace for a cluster-scoped kind', async () => {

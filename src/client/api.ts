@@ -290,9 +290,12 @@ export class Api {
     yield* watchResource(this.transport, resource, { ...options, namespace }) as AsyncGenerator<ApiWatchEvent<Resolved<T, R>>, void, undefined>;
   }
 
-  /** Posts an Event about an object (see `events.ts`); Events about Events are skipped. */
+  /**
+   * Posts an Event about an object (see `events.ts`); Events about Events are skipped. Events about
+   * cluster-scoped objects go to the connection's namespace unless `options.defaultNamespace` says otherwise.
+   */
   event(object: ObjectHead, options: EventOptions): ReturnType<typeof postEvent> {
-    return postEvent(this.transport, object, options);
+    return postEvent(this.transport, object, { ...options, defaultNamespace: options.defaultNamespace ?? this.connection.namespace });
   }
 
   /** Closes the connections; the api is unusable afterwards. */

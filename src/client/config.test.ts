@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -61,7 +61,19 @@ describe('kubeconfig files', () => {
     expect(connection.insecure).toBe(false);
     expect(connection.namespace).toBe('team-a');
     expect(connection.identity).toBe(`user "u" of context "ctx" (bearer token) from kubeconfig ${path}`);
+    expect(connection.source).toBe('kubeconfig');
     expect(await connection.credentials()).toEqual({ headers: { Authorization: 'Bearer abc' }, clientCertificate: undefined });
+  });
+
+  it('says where the configuration came from: text, or a KubeConfig the caller loaded', async () => {
+    const text = readFileSync(simple('text.yaml', { token: 'abc' }), 'utf8');
+    const fromText = await loadConnection({ kubeconfigText: text });
+    expect(fromText.source).toBe('text');
+    expect(fromText.identity).toContain('from the given kubeconfig text');
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const given = new KubeConfig();
+    given.loadFromString(text);
+    expect((await loadConnection({ kubeConfig: given })).source).toBe('kubeconfig');
   });
 
   it('reads a CA file relative to the kubeconfig', async () => {
@@ -143,6 +155,7 @@ describe('kubeconfig files', () => {
     const current = await loadConnection();
     expect(current.server).toBe('https://from-a:6443');
     expect(current.identity).toContain(`from KUBECONFIG=${a}:${b}`);
+    expect(current.source).toBe('kubeconfig');
     const other = await loadConnection({ context: 'ctx-b' });
     expect(other.server).toBe('https://only-b:6443');
     expect((await other.credentials()).headers.Authorization).toBe('Bearer token-a');
@@ -225,6 +238,7 @@ describe('in-cluster', () => {
     expect(connection).toMatchObject({ server: 'https://10.96.0.1:443', caPem, namespace: 'operators', insecure: false });
     expect(connection.identity).toContain('(token file');
     expect(connection.identity).toContain('from the in-cluster service account');
+    expect(connection.source).toBe('in-cluster');
     expect((await connection.credentials()).headers.Authorization).toBe('Bearer sa-token');
   });
 
@@ -234,6 +248,7 @@ describe('in-cluster', () => {
     process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
     process.env.KUBERNETES_SERVICE_PORT = '443';
     const connection = await loadConnection({ inCluster: true, inClusterPathPrefix: prefix });
+    expect(connection.source).toBe('in-cluster');
     expect((await connection.credentials()).headers.Authorization).toBe('Bearer first');
     serviceAccount(prefix, 'second');
     await connection.reauthenticate();

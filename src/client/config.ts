@@ -25,6 +25,9 @@ export interface Credentials {
   clientCertificate?: { cert: string; key: string };
 }
 
+/** What a connection's configuration was loaded from (see {@link ConnectionInfo.source}). */
+export type ConnectionSource = 'kubeconfig' | 'in-cluster' | 'text';
+
 /** How to reach one API server and as whom. */
 export interface ConnectionInfo {
   /** The server URL without a trailing slash, e.g. `https://127.0.0.1:6443`. */
@@ -41,6 +44,11 @@ export interface ConnectionInfo {
   namespace: string;
   /** Who we are, for messages: e.g. `user "admin" of context "prod" (bearer token)`. */
   identity: string;
+  /**
+   * What the configuration was loaded from: kubeconfig files (or a given `KubeConfig`), the pod's service
+   * account, or kubeconfig text passed as `kubeconfigText`.
+   */
+  source: ConnectionSource;
   /** The current credentials; cheap to call per request (providers cache their tokens). */
   credentials(): Promise<Credentials>;
   /** Drops every cached credential and loads them again from their source (after a 401). */
@@ -82,6 +90,7 @@ function loadClientNode(): Promise<ClientNode> {
 interface Source {
   load(lib: ClientNode): KubeConfig;
   origin: string;
+  kind: ConnectionSource;
 }
 
 function kubeconfigPaths(option: string | string[]): string[] {
@@ -111,7 +120,7 @@ function loadMerged(lib: ClientNode, paths: string[]): KubeConfig {
 function chooseSource(options: ConnectionOptions): Source {
   if (options.kubeConfig) {
     const given = options.kubeConfig;
-    return { load: () => given, origin: 'the given KubeConfig' };
+    return { load: () => given, origin: 'the given KubeConfig', kind: 'kubeconfig' };
   }
   if (options.kubeconfigText !== undefined) {
     const text = options.kubeconfigText;
@@ -122,6 +131,7 @@ function chooseSource(options: ConnectionOptions): Source {
         return config;
       },
       origin: 'the given kubeconfig text',
+      kind: 'text',
     };
   }
   const inCluster = (lib: ClientNode) => {
@@ -129,16 +139,16 @@ function chooseSource(options: ConnectionOptions): Source {
     config.loadFromCluster(options.inClusterPathPrefix);
     return config;
   };
-  if (options.inCluster) return { load: inCluster, origin: 'the in-cluster service account' };
+  if (options.inCluster) return { load: inCluster, origin: 'the in-cluster service account', kind: 'in-cluster' };
   const explicit = options.kubeconfig !== undefined ? kubeconfigPaths(options.kubeconfig) : [];
-  if (explicit.length) return { load: (lib) => loadMerged(lib, explicit), origin: `kubeconfig ${explicit.join(delimiter)}` };
+  if (explicit.length) return { load: (lib) => loadMerged(lib, explicit), origin: `kubeconfig ${explicit.join(delimiter)}`, kind: 'kubeconfig' };
   const fromEnv = kubeconfigPaths(process.env.KUBECONFIG ?? '');
-  if (fromEnv.length) return { load: (lib) => loadMerged(lib, fromEnv), origin: `KUBECONFIG=${fromEnv.join(delimiter)}` };
+  if (fromEnv.length) return { load: (lib) => loadMerged(lib, fromEnv), origin: `KUBECONFIG=${fromEnv.join(delimiter)}`, kind: 'kubeconfig' };
   if (process.env.KUBERNETES_SERVICE_HOST && existsSync(`${options.inClusterPathPrefix ?? ''}${serviceAccountDir}/token`)) {
-    return { load: inCluster, origin: 'the in-cluster service account' };
+    return { load: inCluster, origin: 'the in-cluster service account', kind: 'in-cluster' };
   }
   const home = join(homedir(), '.kube', 'config');
-  if (existsSync(home)) return { load: (lib) => loadMerged(lib, [home]), origin: `kubeconfig ${home}` };
+  if (existsSync(home)) return { load: (lib) => loadMerged(lib, [home]), origin: `kubeconfig ${home}`, kind: 'kubeconfig' };
   throw new Error('no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account');
 }
 
@@ -242,6 +252,7 @@ export async function loadConnection(options: ConnectionOptions = {}): Promise<C
     proxyUrl: cluster.proxyUrl,
     namespace: context?.namespace ?? 'default',
     identity: describeIdentity(config, source.origin),
+    source: source.kind,
     async credentials() {
       if (Date.now() < cached.until) return cached.credentials;
       // Requests that find the credentials stale together wait for one renewal (one plugin run).

@@ -1,10 +1,11 @@
 /**
  * What the server serves: every resource of every group version, from the
- * legacy discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/{g}/{v}`).
- * The result is cached; `refresh()` scans again — all groups, or the one
- * group whose CRD was created or deleted — and listeners hear what appeared,
- * vanished or changed, so resources created after start are served and
- * removed ones are dropped.
+ * legacy discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/{g}/{v}`) —
+ * or of some groups only, when the caller needs no more. The result is
+ * cached; `refresh()` scans again — what was scanned, or the one group whose
+ * CRD was created or deleted — and listeners hear what appeared, vanished or
+ * changed, so resources created after start are served and removed ones are
+ * dropped.
  */
 import { ResourceSelector, type Resource, type SelectorArgument, UnknownResourceError } from '../core/resource-selector.ts';
 import { NotFoundError, ServerError } from './errors.ts';
@@ -72,44 +73,94 @@ function isUnavailable(error: unknown): boolean {
   return error instanceof NotFoundError || (error instanceof ServerError && error.code === 503);
 }
 
+/** What the cache holds: the resources of the groups scanned so far, or of all of them. */
+interface Known {
+  readonly resources: Resource[];
+  readonly groups: ReadonlySet<string> | 'all';
+}
+
+// A group version to fetch the resources of.
+interface GroupVersion {
+  group: string;
+  version: string;
+  preferred: boolean;
+}
+
+function covers(known: Known, groups: ReadonlySet<string> | undefined): boolean {
+  if (known.groups === 'all') return true;
+  const scanned = known.groups;
+  return groups !== undefined && [...groups].every((group) => scanned.has(group));
+}
+
+function ofGroups(resources: Resource[], groups: ReadonlySet<string> | undefined): Resource[] {
+  return groups === undefined ? resources : resources.filter((r) => groups.has(r.group));
+}
+
 /** The server's resources, cached and refreshable. One per transport. */
 export class Discovery {
-  private cache?: Promise<Resource[]>;
+  private known?: Promise<Known>;
   private readonly listeners = new Set<(change: DiscoveryChange) => void>();
-  /** Refreshes run one at a time, so each one diffs against the result of the one before. */
+  /** Scans run one at a time, so each one builds on the result of the one before. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly transport: Transport) {}
 
-  /** Every resource the server serves (scanned on first use, then cached). */
-  resources(): Promise<Resource[]> {
-    return this.cache ?? this.remember(this.serialized(() => this.scanAll()));
+  /**
+   * Every resource the server serves, or only those of `groups` (the core group is `''`): an operator
+   * scans just the groups its handlers need, which on a large cluster spares most of the requests.
+   * Scanned on first use, then cached: a full scan answers any later call, and a filtered call scans
+   * only the groups not scanned yet.
+   */
+  async resources(groups?: ReadonlySet<string>): Promise<Resource[]> {
+    const known = this.known && (await this.known.catch(() => undefined));
+    if (known && covers(known, groups)) return ofGroups(known.resources, groups);
+    return ofGroups((await this.extend(groups)).resources, groups);
   }
 
   /**
-   * Scans again — everything, or only `group` (after its CRD changed) — and
-   * tells the listeners what changed. Resolves with all resources.
+   * Scans again — everything scanned so far, or only `group` (after its CRD changed; `''` is the core
+   * group; scanned for the first time if it never was) — and tells the listeners what changed. With
+   * nothing scanned before, scans everything. Resolves with every resource known.
    */
-  refresh(group?: string): Promise<Resource[]> {
-    const previous = this.cache;
-    return this.remember(
-      this.serialized(async () => {
-        const before = previous ? await previous.catch(() => undefined) : undefined;
-        const after =
-          group === undefined || group === '' || !before ? await this.scanAll() : [...before.filter((r) => r.group !== group), ...(await this.scanGroup(group))];
-        if (before) this.notify(before, after);
-        return after;
-      }),
-    );
+  async refresh(group?: string): Promise<Resource[]> {
+    const known = await this.update(async (before) => {
+      if (!before) return { resources: await this.scanAll(), groups: 'all' };
+      let after: Known;
+      if (group === undefined) {
+        after = before.groups === 'all' ? { resources: await this.scanAll(), groups: 'all' } : { resources: await this.scanGroups(before.groups), groups: before.groups };
+      } else {
+        const resources = [...before.resources.filter((r) => r.group !== group), ...(await this.scanGroups([group]))];
+        after = { resources, groups: before.groups === 'all' ? 'all' : new Set([...before.groups, group]) };
+      }
+      this.notify(before.resources, after.resources);
+      return after;
+    });
+    return known.resources;
   }
 
-  /** Caches a scan; a failed one is forgotten, so the next call scans again. */
-  private remember(scan: Promise<Resource[]>): Promise<Resource[]> {
-    this.cache = scan;
-    scan.catch(() => {
-      if (this.cache === scan) this.cache = undefined;
+  /** Scans the groups `groups` needs that are not known yet (all of them when undefined), keeping what is. */
+  private extend(groups: ReadonlySet<string> | undefined): Promise<Known> {
+    return this.update(async (before) => {
+      if (before && covers(before, groups)) return before;
+      if (groups === undefined) return { resources: await this.scanAll(), groups: 'all' };
+      const scanned = before?.groups instanceof Set ? before.groups : new Set<string>();
+      const missing = [...groups].filter((group) => !scanned.has(group));
+      return { resources: [...(before?.resources ?? []), ...(await this.scanGroups(missing))], groups: new Set([...scanned, ...missing]) };
     });
-    return scan;
+  }
+
+  /**
+   * Runs a scan after the ones before it, from what they left, and caches its result. A failed scan
+   * leaves the cache as it was.
+   */
+  private update(scan: (before: Known | undefined) => Promise<Known>): Promise<Known> {
+    const previous = this.known;
+    const run = this.serialized(async () => scan(previous && (await previous.catch(() => undefined))));
+    this.known = run;
+    run.catch(() => {
+      if (this.known === run) this.known = previous;
+    });
+    return run;
   }
 
   /** Listens to changes found by `refresh()`; returns the function that stops listening. */
@@ -143,7 +194,7 @@ export class Discovery {
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
     const version = apiVersion.slice(slash + 1);
     const find = (all: Resource[]) => all.find((r) => r.group === group && r.version === version && r.kind === kind);
-    const found = find(await this.resources()) ?? find(await this.refresh(group || undefined));
+    const found = find(await this.resources(new Set([group]))) ?? find(await this.refresh(group));
     if (found) return found;
     const selector = ResourceSelector.of({ group, version, kind });
     throw new UnknownResourceError(selector, (await this.resources()).filter((r) => r.kind.toLowerCase() === kind.toLowerCase()));
@@ -175,30 +226,39 @@ export class Discovery {
       this.transport.request<{ versions: string[] }>({ method: 'GET', path: '/api' }),
       this.transport.request<{ groups: ApiGroupEntry[] }>({ method: 'GET', path: '/apis' }),
     ]);
-    const lists: Array<{ group: string; version: string; preferred: boolean }> = [
-      ...core.versions.map((version, i) => ({ group: '', version, preferred: i === 0 })),
-      ...groups.groups.flatMap((g) => this.versionsOf(g)),
-    ];
-    return this.fetchLists(lists);
+    return this.fetchLists([...this.coreVersions(core.versions), ...groups.groups.flatMap((g) => this.versionsOf(g))]);
   }
 
-  private async scanGroup(group: string): Promise<Resource[]> {
-    let entry: ApiGroupEntry;
+  /** The resources of some groups only: `/api` for the core group, `/apis/{group}` for the others. */
+  private async scanGroups(groups: Iterable<string>): Promise<Resource[]> {
+    const versions = await Promise.all([...groups].map((group) => this.groupVersions(group)));
+    return this.fetchLists(versions.flat());
+  }
+
+  private async groupVersions(group: string): Promise<GroupVersion[]> {
+    if (group === '') {
+      const core = await this.transport.request<{ versions: string[] }>({ method: 'GET', path: '/api' });
+      return this.coreVersions(core.versions);
+    }
     try {
-      entry = await this.transport.request<ApiGroupEntry>({ method: 'GET', path: `/apis/${encodeURIComponent(group)}` });
+      return this.versionsOf(await this.transport.request<ApiGroupEntry>({ method: 'GET', path: `/apis/${encodeURIComponent(group)}` }));
     } catch (error) {
+      // A group nobody serves (yet): its CRD may come later, and a refresh of the group will find it.
       if (isUnavailable(error)) return [];
       throw error;
     }
-    return this.fetchLists(this.versionsOf(entry));
   }
 
-  private versionsOf(group: ApiGroupEntry): Array<{ group: string; version: string; preferred: boolean }> {
+  private coreVersions(versions: string[]): GroupVersion[] {
+    return versions.map((version, i) => ({ group: '', version, preferred: i === 0 }));
+  }
+
+  private versionsOf(group: ApiGroupEntry): GroupVersion[] {
     const preferred = group.preferredVersion?.version ?? group.versions[0]?.version;
     return group.versions.map((v) => ({ group: group.name, version: v.version, preferred: v.version === preferred }));
   }
 
-  private async fetchLists(lists: Array<{ group: string; version: string; preferred: boolean }>): Promise<Resource[]> {
+  private async fetchLists(lists: GroupVersion[]): Promise<Resource[]> {
     const results: Resource[][] = new Array(lists.length);
     let next = 0;
     const worker = async () => {

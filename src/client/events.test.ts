@@ -32,6 +32,23 @@ describe('buildEvent', () => {
     expect(event.message).toBe('');
   });
 
+  it('puts events of cluster-scoped objects in the default namespace given', () => {
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1', uid: 'u-2' } };
+    const inSystem = buildEvent(namespace, { type: 'Normal', reason: 'R', defaultNamespace: 'kube-system' }, now)!;
+    expect(inSystem.metadata?.namespace).toBe('kube-system');
+    expect(inSystem.involvedObject.namespace).toBeUndefined();
+    // Elsewhere the API requires the reference to name the Event's namespace.
+    const inTeam = buildEvent(namespace, { type: 'Normal', reason: 'R', defaultNamespace: 'team-a' }, now)!;
+    expect(inTeam.metadata?.namespace).toBe('team-a');
+    expect(inTeam.involvedObject).toEqual({ apiVersion: 'v1', kind: 'Namespace', name: 'ns1', uid: 'u-2', namespace: 'team-a' });
+  });
+
+  it('keeps events of namespaced objects in their namespace, whatever the default', () => {
+    const event = buildEvent(pod, { type: 'Normal', reason: 'R', defaultNamespace: 'team-a' }, now)!;
+    expect(event.metadata?.namespace).toBe('ns1');
+    expect(event.involvedObject.namespace).toBe('ns1');
+  });
+
   it('takes the component, action, prefix and instance from the options, and cuts long fields', () => {
     const event = buildEvent(pod, { type: 'Normal', reason: 'R'.repeat(200), action: 'Reconcile', component: 'my-op', namePrefix: 'my-op-', instance: 'i'.repeat(300) }, now)!;
     expect(event.reason).toHaveLength(128);

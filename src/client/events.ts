@@ -26,6 +26,11 @@ export interface EventOptions {
   instance?: string;
   /** `metadata.generateName`; default `kopf-event-`. */
   namePrefix?: string;
+  /**
+   * The namespace Events about cluster-scoped objects go to; default `default`. `Api.event()` passes the
+   * connection's namespace, as Kopf does, for operators allowed to write Events in one namespace only.
+   */
+  defaultNamespace?: string;
   signal?: AbortSignal;
 }
 
@@ -55,22 +60,36 @@ export function isEventObject(object: ObjectHead): boolean {
   return object.kind === 'Event' && (object.apiVersion === 'v1' || (object.apiVersion ?? '').startsWith('events.k8s.io/'));
 }
 
+// Where the API accepts an Event (with eventTime) whose reference has no namespace (apiserver-spec §11).
+const namespacesForClusterScoped = ['default', 'kube-system'];
+
 /**
  * The Event to post about an object, or undefined for an Event. Events of
  * namespaced objects go to the object's namespace; those of cluster-scoped
- * objects go to `default` with no namespace in the reference — the only
- * placement the API accepts for them in any namespace setup.
+ * objects go to `options.defaultNamespace` (else `default`). In `default` and
+ * `kube-system` their reference has no namespace, as the object has none, so
+ * `kubectl describe` finds them. The API refuses such a reference anywhere
+ * else, so in any other namespace the reference names that namespace, as
+ * Kopf's always does.
  */
 export function buildEvent(object: ObjectHead, options: EventOptions, now: Date = new Date()): CoreEvent | undefined {
   if (isEventObject(object)) return undefined;
   const { name, namespace, uid } = object.metadata ?? {};
   if (!name || !object.kind || !object.apiVersion) throw new Error('an event needs an object with apiVersion, kind and metadata.name');
   const component = options.component ?? 'kopf';
+  const eventNamespace = namespace || options.defaultNamespace || 'default';
+  const referenceNamespace = namespace || (namespacesForClusterScoped.includes(eventNamespace) ? undefined : eventNamespace);
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { generateName: options.namePrefix ?? 'kopf-event-', namespace: namespace || 'default' },
-    involvedObject: { apiVersion: object.apiVersion, kind: object.kind, name, ...(uid ? { uid } : {}), ...(namespace ? { namespace } : {}) },
+    metadata: { generateName: options.namePrefix ?? 'kopf-event-', namespace: eventNamespace },
+    involvedObject: {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name,
+      ...(uid ? { uid } : {}),
+      ...(referenceNamespace ? { namespace: referenceNamespace } : {}),
+    },
     type: options.type,
     reason: options.reason.slice(0, maxShortField),
     message: cutMessage(options.message ?? ''),

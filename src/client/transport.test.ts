@@ -41,6 +41,7 @@ function connection(server: string, overrides: Partial<ConnectionInfo> = {}): Co
     insecure: false,
     namespace: 'default',
     identity: 'user "tester" of context "test" (bearer token) from the test',
+    source: 'kubeconfig',
     credentials: async () => ({ headers: {} }),
     reauthenticate: async () => {},
     ...overrides,

@@ -2,7 +2,8 @@
  * The engine room of `watchResource()`: drives the pure state machine of
  * `core/watch-machine.ts` — makes its requests, reads its streams chunk by
  * chunk under the inactivity deadline, waits the jittered backoff between
- * failed attempts — and hands the events over through the async iterator
+ * failed attempts (or the fixed reconnect pause after a stream that ended
+ * normally) — and hands the events over through the async iterator
  * protocol. It is a hand-written iterator rather than an async generator
  * because it serves each chunk's events from one batch: an event costs one
  * settled promise, not a chain of generator steps, on the hottest path of an
@@ -19,6 +20,10 @@ import { WatchDecoder } from './watch-decoder.ts';
 /** The checked options the driver runs by. */
 export interface DriverSettings {
   inactivityTimeoutMs: number;
+  /** Sent as `timeoutSeconds` with every watch request, when set. */
+  serverTimeoutSeconds?: number;
+  /** The pause before reopening a stream that ended normally. */
+  reconnectDelayMs: number;
   backoff: BackoffSettings;
   signal?: AbortSignal;
   onIncident?: (incident: WatchIncident) => void;
@@ -30,6 +35,8 @@ interface Outcome {
   productive: boolean;
   /** A stream delivered events: the backoff starts over. */
   streamed: boolean;
+  /** A stream ended normally: the next request waits the fixed reconnect pause, and the backoff starts over. */
+  endedNormally?: boolean;
   incident?: Omit<WatchIncident, 'delayMs' | 'resourceVersion'>;
   /** The server asked to wait this long (Retry-After), in milliseconds. */
   retryAfterMs?: number;
@@ -104,6 +111,8 @@ class OpenStream {
   silent = false;
   /** The stream delivered events (ERRORs aside). */
   streamed = false;
+  /** When the request was sent, on the monotonic clock. */
+  readonly openedAt = performance.now();
 
   constructor(
     readonly call: WatchCall,
@@ -252,10 +261,12 @@ export class WatchDriver {
 
   /** Opens a stream; failures to open it are thrown, except silence, which is an outcome. */
   private async connect(call: WatchCall): Promise<void> {
-    const stream = new OpenStream(call, this.settings.inactivityTimeoutMs);
+    const { serverTimeoutSeconds } = this.settings;
+    const sent = serverTimeoutSeconds === undefined ? call : { ...call, query: { ...call.query, timeoutSeconds: serverTimeoutSeconds } };
+    const stream = new OpenStream(sent, this.settings.inactivityTimeoutMs);
     stream.deadline.arm();
     try {
-      const chunks = await this.transport.stream({ path: call.path, query: call.query, signal: stream.connection.signal });
+      const chunks = await this.transport.stream({ path: sent.path, query: sent.query, signal: stream.connection.signal });
       if (this.stopped) throw this.stop.signal.reason;
       stream.chunks = chunks[Symbol.asyncIterator]();
       this.open = stream;
@@ -308,11 +319,22 @@ export class WatchDriver {
     }
   }
 
-  /** The stream ended without a verdict of its own: cleanly, broken, or silent. */
+  /**
+   * The stream ended without a verdict of its own: cleanly, broken, or silent. A clean end is normal
+   * when the stream delivered events or lasted the server timeout; a clean end of an empty stream
+   * before that counts as a failed attempt.
+   */
   private endStream(stream: OpenStream, incident?: Outcome['incident']): void {
     this.closeStream();
     this.machine.onStreamEnd();
-    this.settle({ productive: stream.streamed, streamed: stream.streamed, incident });
+    const endedNormally = !incident && (stream.streamed || this.lastedServerTimeout(stream));
+    this.settle({ productive: stream.streamed, streamed: stream.streamed, endedNormally, incident });
+  }
+
+  private lastedServerTimeout(stream: OpenStream): boolean {
+    const { serverTimeoutSeconds } = this.settings;
+    // Measured from before the request was sent, so never shorter than the server's own count.
+    return serverTimeoutSeconds !== undefined && performance.now() - stream.openedAt >= serverTimeoutSeconds * 1000;
   }
 
   private closeStream(): void {
@@ -324,8 +346,9 @@ export class WatchDriver {
 
   /** Sets the pause before the next request from how the last one went, and reports the incident. */
   private settle(outcome: Outcome): void {
-    if (outcome.streamed) this.attempt = 0;
-    this.delayMs = outcome.productive ? 0 : delayHonouring(backoffDelay(this.attempt++, this.settings.backoff), outcome.retryAfterMs);
+    if (outcome.streamed || outcome.endedNormally) this.attempt = 0;
+    if (outcome.endedNormally) this.delayMs = this.settings.reconnectDelayMs;
+    else this.delayMs = outcome.productive ? 0 : delayHonouring(backoffDelay(this.attempt++, this.settings.backoff), outcome.retryAfterMs);
     if (outcome.incident) this.settings.onIncident?.({ ...outcome.incident, delayMs: this.delayMs, resourceVersion: this.machine.resourceVersion });
   }
 }

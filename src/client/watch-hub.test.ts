@@ -163,6 +163,19 @@ describe('WatchHub', () => {
     subscription.close();
   });
 
+  it('gives its watches the server timeout and the reconnect pause', async () => {
+    const transport = new ScriptedTransport();
+    const hub = new WatchHub(transport, { ...settings, serverTimeoutSeconds: 300, reconnectDelayMs: 1 });
+    const subscription = hub.subscribe(configmaps);
+    await until(() => transport.streams.length === 1, 'the stream');
+    expect(transport.lastStream.query).toMatchObject({ watch: true, timeoutSeconds: 300 });
+    transport.lastStream.send({ type: 'BOOKMARK', object: { kind: 'ConfigMap', metadata: { resourceVersion: '3' } } });
+    transport.lastStream.end();
+    await until(() => transport.streams.length === 2, 'the reopened stream');
+    expect(transport.lastStream.query).toMatchObject({ resourceVersion: '3', timeoutSeconds: 300 });
+    subscription.close();
+  });
+
   it('rejects a bad scope when subscribing', () => {
     const hub = new WatchHub(new ScriptedTransport(), settings);
     expect(() => hub.subscribe(configmaps, { labelSelector: 'a in (b' })).toThrow(/^cannot watch configmaps: /);

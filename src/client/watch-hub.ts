@@ -29,7 +29,8 @@ export interface WatchScope {
 }
 
 /** Settings of every watch of a hub (see `WatchOptions`), plus the subscribers' queue limit. */
-export interface WatchHubSettings extends Pick<WatchOptions, 'inactivityTimeoutMs' | 'backoff' | 'useWatchList' | 'pageSize'> {
+export interface WatchHubSettings
+  extends Pick<WatchOptions, 'inactivityTimeoutMs' | 'backoff' | 'useWatchList' | 'pageSize' | 'serverTimeoutSeconds' | 'reconnectDelayMs'> {
   /** Events a subscriber may have unread before its watch waits for it (default 1000). */
   highWaterMark?: number;
   /** Told about every failure, relist and dropped stream of any of the hub's watches, and which watch it was. */

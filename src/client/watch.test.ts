@@ -252,6 +252,49 @@ describe('watchResource', () => {
     await listed.finished;
   });
 
+  it('asks the server to end each stream after serverTimeoutSeconds, and reopens it after the fixed pause, without an incident', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const transport = new ScriptedTransport();
+    transport.listAnswers.push(list('10'));
+    const watch = consume(transport, { serverTimeoutSeconds: 5, reconnectDelayMs: 100, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    await until(() => transport.streams.length === 1, 'the first stream');
+    expect(transport.lists[0].query.timeoutSeconds).toBeUndefined();
+    expect(transport.lastStream.query).toEqual({ labelSelector: undefined, fieldSelector: undefined, watch: true, resourceVersion: '10', allowWatchBookmarks: true, timeoutSeconds: 5 });
+    // The server ends the stream after the timeout, with nothing to deliver meanwhile.
+    await vi.advanceTimersByTimeAsync(5000);
+    transport.lastStream.end();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(transport.streams.length).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => transport.streams.length === 2, 'the reopened stream');
+    expect(transport.lastStream.query).toMatchObject({ resourceVersion: '10', timeoutSeconds: 5 });
+    // A stream that delivered events and ended early ended normally too.
+    transport.lastStream.send({ type: 'ADDED', object: cm('a', '12') });
+    transport.lastStream.end();
+    await until(() => watch.state.events.length === 2, 'the event');
+    await vi.advanceTimersByTimeAsync(100);
+    await until(() => transport.streams.length === 3, 'the stream after the events');
+    expect(transport.lastStream.query).toMatchObject({ resourceVersion: '12' });
+    expect(watch.incidents).toEqual([]);
+    watch.stop();
+    await watch.finished;
+  });
+
+  it('treats an empty stream ended before the server timeout as a failed attempt, paced by the backoff', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const transport = new ScriptedTransport();
+    const watch = consume(transport, { serverTimeoutSeconds: 5, reconnectDelayMs: 100, backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } });
+    await until(() => transport.streams.length === 1, 'the first stream');
+    await vi.advanceTimersByTimeAsync(10);
+    transport.lastStream.end();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(transport.streams.length).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => transport.streams.length === 2, 'the retry');
+    watch.stop();
+    await watch.finished;
+  });
+
   it('checks its options before it starts', () => {
     const transport = new ScriptedTransport();
     expect(() => watchResource(transport, configmaps, { labelSelector: 'a in (b' })).toThrow(/^cannot watch configmaps: /);
@@ -259,6 +302,9 @@ describe('watchResource', () => {
     expect(() => watchResource(transport, { ...configmaps, plural: 'nodes', namespaced: false }, { namespace: 'x' })).toThrow('cluster-scoped');
     expect(() => watchResource(transport, configmaps, { inactivityTimeoutMs: 0 })).toThrow('inactivityTimeoutMs');
     expect(() => watchResource(transport, configmaps, { backoff: { factor: 0.5 } })).toThrow('factor');
+    expect(() => watchResource(transport, configmaps, { serverTimeoutSeconds: 0 })).toThrow('serverTimeoutSeconds must be a positive integer, not 0');
+    expect(() => watchResource(transport, configmaps, { serverTimeoutSeconds: 1.5 })).toThrow('serverTimeoutSeconds must be a positive integer, not 1.5');
+    expect(() => watchResource(transport, configmaps, { reconnectDelayMs: -1 })).toThrow('reconnectDelayMs must be a non-negative number of milliseconds, not -1');
     expect(transport.lists).toEqual([]);
   });
 

@@ -11,6 +11,9 @@
  *     always requested;
  *   - a stream silent for longer than `inactivityTimeoutMs` is dead: it is
  *     dropped and the watch resumes from its resourceVersion;
+ *   - a stream the server ends (after `serverTimeoutSeconds`, or its own
+ *     timeout) is reopened from its resourceVersion after `reconnectDelayMs`;
+ *     that is no incident;
  *   - 410 Gone (HTTP or an ERROR event) relists, and the relist is compared
  *     against what was known: only changes are reported, and objects that
  *     vanished meanwhile come as synthesized DELETED events;
@@ -74,6 +77,19 @@ export interface WatchOptions {
   inactivityTimeoutMs?: number;
   /** The pauses between failed attempts (default: `defaultBackoff` of core/backoff.ts, 0.5 s doubling to 30 s). */
   backoff?: Partial<BackoffSettings>;
+  /**
+   * Seconds after which the server ends each watch stream (`timeoutSeconds=` of the watch requests), a
+   * positive integer; the watch then reopens it from its resourceVersion. Unset: the server decides
+   * (kube-apiserver: 30 to 60 minutes).
+   */
+  serverTimeoutSeconds?: number;
+  /**
+   * Milliseconds to pause before reopening a stream that ended normally — the server closed it after
+   * delivering events, or after `serverTimeoutSeconds`. Default 0. A stream that ends early with nothing
+   * delivered is treated as a failed attempt instead, paced by `backoff`, so a server or proxy that keeps
+   * closing streams at once is not hammered.
+   */
+  reconnectDelayMs?: number;
   /** Ends the watch: the iterator finishes without an error. */
   signal?: AbortSignal;
   /**
@@ -108,8 +124,18 @@ function checkOptions(resource: WatchedResource, options: WatchOptions): DriverS
   }
   const pageSize = options.pageSize ?? defaultPageSize;
   if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`pageSize must be a positive integer, not ${options.pageSize}`);
+  const { serverTimeoutSeconds } = options;
+  if (serverTimeoutSeconds !== undefined && !(Number.isInteger(serverTimeoutSeconds) && serverTimeoutSeconds > 0)) {
+    throw new RangeError(`serverTimeoutSeconds must be a positive integer, not ${serverTimeoutSeconds}`);
+  }
+  const reconnectDelayMs = options.reconnectDelayMs ?? 0;
+  if (!(Number.isFinite(reconnectDelayMs) && reconnectDelayMs >= 0)) {
+    throw new RangeError(`reconnectDelayMs must be a non-negative number of milliseconds, not ${options.reconnectDelayMs}`);
+  }
   return {
     inactivityTimeoutMs,
+    serverTimeoutSeconds,
+    reconnectDelayMs,
     backoff: checkBackoffSettings({ ...defaultBackoff, ...options.backoff }),
     signal: options.signal,
     onIncident: options.onIncident,

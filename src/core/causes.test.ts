@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  capitalizedTitle, causeTitle, detectChangingCause, diffBaseToStore, essentialChange, HANDLER_REASONS, inProgressMessage, isHandlerReason, isInitial,
+  capitalizedTitle, causeTitle, detectChangingCause, diffBaseToStore, diffMessage, essentialChange, HANDLER_REASONS, inProgressMessage, isHandlerReason, isInitial,
   processedMessage, QUIET_CAUSE_MESSAGES, supersededMessage, type CauseInput,
 } from './causes.ts';
 import { diff } from './diff.ts';
@@ -149,5 +149,13 @@ describe('log lines', () => {
     expect(QUIET_CAUSE_MESSAGES.gone).toBe('Deleted, really deleted, and we are notified.');
     expect(QUIET_CAUSE_MESSAGES.free).toBe('Deletion, but we are done with it, and we do not care.');
     expect(QUIET_CAUSE_MESSAGES.noop).toBe('Something has changed, but we are not interested (the essence is the same).');
+  });
+
+  it('writes the diff of a cause as JSON items with dotted paths', () => {
+    const changes = diff({ spec: { a: 1, gone: 'x' } }, { spec: { a: 2, added: [1] } });
+    expect(diffMessage('update', changes))
+      .toBe('Updating diff: [["add","spec.added",null,[1]],["remove","spec.gone","x",null],["change","spec.a",1,2]]');
+    expect(diffMessage('create', [['add', [], undefined, { spec: {} }]])).toBe('Creation diff: [["add","",null,{"spec":{}}]]');
+    expect(diffMessage('resume', [])).toBe('Resuming diff: []');
   });
 });

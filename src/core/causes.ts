@@ -149,6 +149,16 @@ export function supersededMessage(oldPurpose: string, reason: string, counters: 
     + `${counters.success} succeeded; ${counters.failure} failed; ${counters.running} left to the moment.`;
 }
 
+/**
+ * `Creation diff: [["add","spec.field",null,"value"]]`, the debug line of the
+ * diff a cause carries: each item as `[operation, "dotted.path", old, new]`
+ * in JSON, an absent side as null.
+ */
+export function diffMessage(reason: string, diff: Diff): string {
+  const items = diff.map(([operation, field, old, updated]) => [operation, field.join('.'), old ?? null, updated ?? null]);
+  return `${capitalizedTitle(reason)} diff: ${JSON.stringify(items)}`;
+}
+
 /** `Creation is in progress: <body>`, the debug line of every cycle of a cause. */
 export function inProgressMessage(reason: string, bodyText: string): string {
   return `${capitalizedTitle(reason)} is in progress: ${bodyText}`;

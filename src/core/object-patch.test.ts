@@ -188,6 +188,15 @@ describe('expectedResourceVersion', () => {
     expect(expectedResourceVersion({ metadata: { resourceVersion: '12' } })).toBe('12');
   });
 
+  it('is undefined when the PATCH changed nothing (the version the cycle started from)', () => {
+    expect(expectedResourceVersion({ metadata: { resourceVersion: '12' } }, '12')).toBeUndefined();
+    expect(expectedResourceVersion({ metadata: { resourceVersion: '13' } }, '12')).toBe('13');
+  });
+
+  it('keeps the never-arriving marker even when the version did not change', () => {
+    expect(expectedResourceVersion({ metadata: { resourceVersion: '12', deletionTimestamp: 'x' } }, '12')).toBe('12~which~never~arrives');
+  });
+
   it('is undefined without a returned body', () => {
     expect(expectedResourceVersion(undefined)).toBeUndefined();
   });

@@ -186,15 +186,18 @@ function isTruthy(value: JsonValue | undefined): boolean {
 
 /**
  * The resourceVersion to wait for before handling the object again, from the
- * body a PATCH returned. Removing an object's last finalizer during deletion
+ * body a PATCH returned. A PATCH that changed nothing returns the version the
+ * cycle started from (`startingVersion`): no new event will come, so there is
+ * nothing to wait for. Removing an object's last finalizer during deletion
  * does not produce a new version, and the object vanishes at once, so such a
  * version is marked as one that never arrives.
  */
-export function expectedResourceVersion(patchedBody: JsonObject | undefined): string | undefined {
+export function expectedResourceVersion(patchedBody: JsonObject | undefined, startingVersion?: string): string | undefined {
   if (patchedBody === undefined) return undefined;
   const metadata = isJsonObject(patchedBody.metadata) ? patchedBody.metadata : {};
   const version = typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : undefined;
   const deleting = isTruthy(metadata.deletionTimestamp);
   const held = isTruthy(metadata.finalizers);
-  return deleting && !held ? `${version}~which~never~arrives` : version;
+  if (deleting && !held) return `${version}~which~never~arrives`;
+  return version !== undefined && version === startingVersion ? undefined : version;
 }

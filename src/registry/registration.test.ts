@@ -395,4 +395,8 @@ describe('handler titles', () => {
     expect(handlerTitle(register('probe', createFn))).toBe("Activity 'createFn'");
     expect(handlerTitle(register('create', 'x', { id: "it's" }, createFn))).toBe(`Handler "it's"`);
   });
+
+  it('quote ids as the retry lines do (backslashes doubled)', () => {
+    expect(handlerTitle(register('create', 'x', { id: 'a\\b' }, createFn))).toBe("Handler 'a\\\\b'");
+  });
 });

@@ -282,4 +282,21 @@ describe('the default registry', () => {
       setDefaultRegistry(original);
     }
   });
+
+  it('is shared with a second copy of the module (another kopf-ts in the process)', async () => {
+    vi.resetModules();
+    const copy = await import('./default-registry.ts');
+    expect(copy.getDefaultRegistry()).toBe(getDefaultRegistry());
+    const original = getDefaultRegistry();
+    const replacement = new Registry();
+    copy.setDefaultRegistry(replacement);
+    try {
+      expect(getDefaultRegistry()).toBe(replacement);
+      copy.on.create('kopfexamples', function viaCopy() {});
+      expect(ids(replacement.handlers)).toEqual(['viaCopy']);
+      expect((globalThis as Record<symbol, unknown>)[Symbol.for('kopf-ts.default-registry')]).toBe(replacement);
+    } finally {
+      setDefaultRegistry(original);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnnotationsDiffBaseStorage, StatusDiffBaseStorage } from '../core/diff-base.ts';
 import { SmartProgressStorage } from '../core/progress-storage.ts';
 import { EVERYTHING } from '../core/resource-selector.ts';
-import { Settings } from './settings.ts';
+import { checkSettings, Settings, type OperatorSettings } from './settings.ts';
 
 describe('Settings defaults', () => {
   it("are Kopf's, group by group", () => {
@@ -120,5 +120,119 @@ describe('batching', () => {
     expect(settings.batching).toBe(settings.queueing);
     settings.batching.workerLimit = 3;
     expect(settings.queueing.workerLimit).toBe(3);
+  });
+});
+
+describe('checkSettings', () => {
+  /** The error checkSettings throws after `change` is applied to a fresh default tree. */
+  function errorAfter(change: (settings: OperatorSettings) => void): string | undefined {
+    const settings = Settings();
+    change(settings);
+    try {
+      checkSettings(settings);
+      return undefined;
+    } catch (error) {
+      expect(error).toBeInstanceOf(TypeError);
+      return (error as TypeError).message;
+    }
+  }
+  const loose = (settings: OperatorSettings) => settings as unknown as Record<string, Record<string, unknown>>;
+
+  it('accepts the defaults and sensible changes', () => {
+    expect(() => checkSettings(Settings())).not.toThrow();
+    const settings = Settings({
+      queueing: { workerLimit: 10, errorDelays: [] },
+      watching: { serverTimeout: 300, chunkSize: 500, labelSelectors: new Map([['pods', 'app=web']]) },
+      networking: { errorBackoffs: 3, requestTimeout: null },
+      posting: { level: 'error', defaultBackoffs: new Set([1, 2]) },
+      admission: { server: async function* () {}, managed: 'kopf-webhooks' },
+    });
+    settings.networking.errorBackoffs = (function* endless() {
+      for (;;) yield 1;
+    })();
+    expect(() => checkSettings(settings)).not.toThrow();
+  });
+
+  it('names the field, what it must be, and what it is', () => {
+    expect(errorAfter((s) => (s.queueing.workerLimit = -1))).toBe('settings.queueing.workerLimit must be a positive integer or null, not -1');
+    expect(errorAfter((s) => (s.queueing.workerLimit = 1.5))).toBe('settings.queueing.workerLimit must be a positive integer or null, not 1.5');
+    expect(errorAfter((s) => (s.watching.chunkSize = 0))).toBe('settings.watching.chunkSize must be a positive integer or null, not 0');
+    expect(errorAfter((s) => (s.posting.workerLimit = '3' as never))).toBe('settings.posting.workerLimit must be a positive integer or null, not "3"');
+  });
+
+  it('wants non-negative finite numbers for durations', () => {
+    expect(errorAfter((s) => (s.persistence.consistencyTimeout = -1))).toBe('settings.persistence.consistencyTimeout must be a non-negative number, not -1');
+    expect(errorAfter((s) => (s.queueing.idleTimeout = NaN))).toBe('settings.queueing.idleTimeout must be a non-negative number, not NaN');
+    expect(errorAfter((s) => (s.networking.requestTimeout = Infinity))).toBe('settings.networking.requestTimeout must be a non-negative number or null, not Infinity');
+    expect(errorAfter((s) => (s.process.ultimateExitingTimeout = undefined as never))).toBe('settings.process.ultimateExitingTimeout must be a non-negative number or null, not undefined');
+    expect(errorAfter((s) => (s.execution.defaultBackoff = null as never))).toBe('settings.execution.defaultBackoff must be a non-negative number, not null');
+    expect(errorAfter((s) => (s.watching.serverTimeout = 1.5))).toBe('settings.watching.serverTimeout must be a positive integer or null, not 1.5');
+    expect(errorAfter((s) => (s.watching.serverTimeout = 0))).toBe('settings.watching.serverTimeout must be a positive integer or null, not 0');
+  });
+
+  it('wants booleans, strings, integers and known levels', () => {
+    expect(errorAfter((s) => (s.posting.enabled = 'yes' as never))).toBe('settings.posting.enabled must be a boolean, not "yes"');
+    expect(errorAfter((s) => (s.posting.reportingComponent = 5 as never))).toBe('settings.posting.reportingComponent must be a string, not 5');
+    expect(errorAfter((s) => (s.persistence.finalizer = ''))).toBe('settings.persistence.finalizer must be a non-empty string, not ""');
+    expect(errorAfter((s) => (s.peering.priority = 0.5))).toBe('settings.peering.priority must be an integer, not 0.5');
+    expect(errorAfter((s) => (s.peering.priority = -10))).toBeUndefined();
+    expect(errorAfter((s) => (s.posting.level = 'warning' as never))).toBe(
+      'settings.posting.level must be one of "debug", "info", "warn", "error", "fatal", not "warning"',
+    );
+    expect(errorAfter((s) => (s.posting.level = 30 as never))).toMatch(/^settings.posting.level must be one of .*, not 30$/);
+  });
+
+  it('checks backoffs: a number, an array of them (item by item), or another iterable', () => {
+    expect(errorAfter((s) => (s.networking.errorBackoffs = -1))).toBe('settings.networking.errorBackoffs must be a non-negative number, not -1');
+    expect(errorAfter((s) => (s.networking.errorBackoffs = [1, 2, -3]))).toBe('settings.networking.errorBackoffs[2] must be a non-negative number, not -3');
+    expect(errorAfter((s) => (s.posting.loggingBackoffs = '1,2' as never))).toBe(
+      'settings.posting.loggingBackoffs must be a non-negative number or an iterable of them, not "1,2"',
+    );
+    expect(errorAfter((s) => (s.posting.defaultBackoffs = { a: 1 } as never))).toBe(
+      'settings.posting.defaultBackoffs must be a non-negative number or an iterable of them, not an object',
+    );
+  });
+
+  it('checks errorDelays as an array of non-negative numbers', () => {
+    expect(errorAfter((s) => (s.queueing.errorDelays = 5 as never))).toBe('settings.queueing.errorDelays must be an array of non-negative numbers, not 5');
+    expect(errorAfter((s) => (s.queueing.errorDelays = [1, 'x'] as never))).toBe('settings.queueing.errorDelays[1] must be a non-negative number, not "x"');
+  });
+
+  it('checks the selector maps', () => {
+    expect(errorAfter((s) => (s.watching.labelSelectors = { pods: 'a=b' } as never))).toBe(
+      'settings.watching.labelSelectors must be a Map of selectors to strings, not an object',
+    );
+    expect(errorAfter((s) => s.watching.fieldSelectors.set('pods', 5 as never))).toBe(
+      'settings.watching.fieldSelectors must be a Map of selectors to strings, not a Map holding 5',
+    );
+  });
+
+  it('checks the storages by the methods of their interfaces', () => {
+    expect(errorAfter((s) => (s.persistence.progressStorage = null as never))).toBe(
+      'settings.persistence.progressStorage must be a progress storage (an object with the methods fetch, store, purge, touch, clear), not null',
+    );
+    const { touch: _, ...withoutTouch } = { fetch() {}, store() {}, purge() {}, touch() {}, clear() {} };
+    expect(errorAfter((s) => (s.persistence.progressStorage = withoutTouch as never))).toBe(
+      'settings.persistence.progressStorage must be a progress storage (an object with the methods fetch, store, purge, touch, clear), not an object without touch()',
+    );
+    expect(errorAfter((s) => (s.persistence.diffbaseStorage = new SmartProgressStorage() as never))).toBe(
+      'settings.persistence.diffbaseStorage must be a diff-base storage (an object with the methods fetch, store, build), not an object without build()',
+    );
+    const custom = { fetch: () => undefined, store: () => {}, build: () => ({}) };
+    expect(errorAfter((s) => (s.persistence.diffbaseStorage = custom))).toBeUndefined();
+  });
+
+  it('checks the webhook server and the managed configuration name', () => {
+    expect(errorAfter((s) => (s.admission.server = 'https://x' as never))).toBe('settings.admission.server must be a function or null, not "https://x"');
+    expect(errorAfter((s) => (s.admission.managed = ''))).toBe('settings.admission.managed must be a non-empty string or null, not ""');
+  });
+
+  it('rejects groups that are not objects, and unknown groups and fields', () => {
+    expect(errorAfter((s) => (loose(s).posting = null as never))).toBe('settings.posting must be an object, not null');
+    expect(errorAfter((s) => (loose(s).posting.enable = false))).toBe(
+      'settings.posting.enable is not a setting; known settings of posting: enabled, loggers, level, reportingComponent, reportingInstance, '
+        + 'eventNamePrefix, defaultBackoffs, loggingBackoffs, workerLimit, idleTimeout',
+    );
+    expect(errorAfter((s) => (loose(s).postin = {}))).toMatch(/^settings.postin is not a settings group; known groups: process, posting, peering/);
   });
 });

@@ -353,3 +353,183 @@ export function Settings(overrides: SettingsOverrides = {}): OperatorSettings {
     enumerable: false,
   }) as OperatorSettings;
 }
+
+// A field's rule: undefined when the value is acceptable, else what was expected and what was found,
+// with `at` naming a part inside the value (an array item) when the problem is there.
+type Rule = (value: unknown) => { expected: string; found: string; at?: string } | undefined;
+
+// How an error message shows a wrong value: primitives as written, containers by their kind.
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return value.toString();
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Map) return 'a Map';
+  if (value instanceof Set) return 'a Set';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
+function rule(expected: string, accepts: (value: unknown) => boolean): Rule {
+  return (value) => (accepts(value) ? undefined : { expected, found: shown(value) });
+}
+
+function orNull(inner: Rule): Rule {
+  return (value) => {
+    if (value === null) return undefined;
+    const problem = inner(value);
+    return problem && !problem.at ? { ...problem, expected: `${problem.expected} or null` } : problem;
+  };
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const duration = rule('a non-negative number', (value) => isNumber(value) && value >= 0);
+const positiveInteger = rule('a positive integer', (value) => Number.isInteger(value) && (value as number) > 0);
+const nonNegativeInteger = rule('a non-negative integer', (value) => Number.isInteger(value) && (value as number) >= 0);
+const integer = rule('an integer', Number.isInteger);
+const boolean = rule('a boolean', (value) => typeof value === 'boolean');
+const string = rule('a string', (value) => typeof value === 'string');
+const nonEmptyString = rule('a non-empty string', (value) => typeof value === 'string' && value !== '');
+const webhookServer = rule('a function', (value) => typeof value === 'function');
+
+const POSTING_LEVELS: readonly PostingLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
+const postingLevel = rule(`one of ${POSTING_LEVELS.map((level) => `"${level}"`).join(', ')}`, (value) =>
+  (POSTING_LEVELS as readonly unknown[]).includes(value),
+);
+
+// The items of an array, each checked by `item`; the first bad one is reported with its index.
+function arrayItems(value: unknown[], item: Rule): ReturnType<Rule> {
+  for (const [index, each] of value.entries()) {
+    const problem = item(each);
+    if (problem) return { ...problem, at: `[${index}]` };
+  }
+  return undefined;
+}
+
+const errorDelays: Rule = (value) => {
+  if (!Array.isArray(value)) return { expected: 'an array of non-negative numbers', found: shown(value) };
+  return arrayItems(value, duration);
+};
+
+// Only arrays have their items checked: any other iterable may be a one-shot or endless generator,
+// which iterating here would use up or never finish.
+const backoffs: Rule = (value) => {
+  if (isNumber(value)) return duration(value);
+  if (Array.isArray(value)) return arrayItems(value, duration);
+  const iterable = typeof value === 'object' && value !== null && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+  return iterable ? undefined : { expected: 'a non-negative number or an iterable of them', found: shown(value) };
+};
+
+const selectorMap: Rule = (value) => {
+  if (!(value instanceof Map)) return { expected: 'a Map of selectors to strings', found: shown(value) };
+  for (const selector of value.values()) {
+    if (typeof selector !== 'string') return { expected: 'a Map of selectors to strings', found: `a Map holding ${shown(selector)}` };
+  }
+  return undefined;
+};
+
+// A storage object: anything with the methods of its interface (users may write their own).
+function storage(what: string, methods: readonly string[]): Rule {
+  const expected = `${what} (an object with the methods ${methods.join(', ')})`;
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return { expected, found: shown(value) };
+    const missing = methods.find((method) => typeof (value as Record<string, unknown>)[method] !== 'function');
+    return missing === undefined ? undefined : { expected, found: `an object without ${missing}()` };
+  };
+}
+
+const PROGRESS_STORAGE_METHODS = ['fetch', 'store', 'purge', 'touch', 'clear'] as const satisfies readonly (keyof ProgressStorage)[];
+const DIFFBASE_STORAGE_METHODS = ['fetch', 'store', 'build'] as const satisfies readonly (keyof DiffBaseStorage)[];
+
+// One rule per field of every group; the mapped type makes a new setting without a rule a compile error.
+const RULES: { [G in keyof SettingsGroups]: { [F in keyof SettingsGroups[G]]-?: Rule } } = {
+  process: { ultimateExitingTimeout: orNull(duration) },
+  posting: {
+    enabled: boolean,
+    loggers: boolean,
+    level: postingLevel,
+    reportingComponent: string,
+    reportingInstance: string,
+    eventNamePrefix: string,
+    defaultBackoffs: backoffs,
+    loggingBackoffs: backoffs,
+    workerLimit: orNull(positiveInteger),
+    idleTimeout: duration,
+  },
+  peering: {
+    name: nonEmptyString,
+    stealth: boolean,
+    priority: integer,
+    lifetime: duration,
+    mandatory: boolean,
+    standalone: boolean,
+    clusterwide: boolean,
+    namespaced: boolean,
+  },
+  watching: {
+    // The API server takes whole seconds only (`timeoutSeconds` is an integer), and 0 would mean its default.
+    serverTimeout: orNull(positiveInteger),
+    clientTimeout: orNull(duration),
+    connectTimeout: orNull(duration),
+    reconnectBackoff: duration,
+    inactivityTimeout: duration,
+    chunkSize: orNull(positiveInteger),
+    initialStreaming: boolean,
+    labelSelectors: selectorMap,
+    fieldSelectors: selectorMap,
+    shardSelectors: selectorMap,
+  },
+  queueing: { workerLimit: orNull(positiveInteger), idleTimeout: duration, exitTimeout: duration, errorDelays },
+  scanning: { disabled: boolean },
+  admission: { server: orNull(webhookServer), managed: orNull(nonEmptyString) },
+  execution: { defaultBackoff: duration },
+  background: { cancellationPolling: duration, instantExitTimeout: orNull(duration), instantExitZeroTimeCycles: orNull(nonNegativeInteger) },
+  networking: {
+    requestTimeout: orNull(duration),
+    connectTimeout: orNull(duration),
+    errorBackoffs: backoffs,
+    enforceRetryAfter: boolean,
+    trustEnv: boolean,
+  },
+  persistence: {
+    finalizer: nonEmptyString,
+    progressStorage: storage('a progress storage', PROGRESS_STORAGE_METHODS),
+    diffbaseStorage: storage('a diff-base storage', DIFFBASE_STORAGE_METHODS),
+    consistencyTimeout: duration,
+  },
+};
+
+/**
+ * Checks every value of a settings tree — types, ranges, the storage objects, the selector maps — and
+ * fields or groups that are not settings (a misspelt field set by an `on.startup` handler would
+ * otherwise be ignored). Throws a `TypeError` naming the first wrong field:
+ * `settings.queueing.workerLimit must be a positive integer or null, not -1`. Run at start and again
+ * after the `on.startup` handlers, which may change the tree.
+ */
+export function checkSettings(settings: OperatorSettings): void {
+  const groupNames = Object.keys(RULES) as (keyof SettingsGroups)[];
+  const unknownGroup = Object.keys(settings).find((name) => !Object.hasOwn(RULES, name));
+  if (unknownGroup !== undefined) {
+    throw new TypeError(`settings.${unknownGroup} is not a settings group; known groups: ${groupNames.join(', ')}`);
+  }
+  for (const groupName of groupNames) {
+    const group: unknown = settings[groupName];
+    if (typeof group !== 'object' || group === null || Array.isArray(group)) {
+      throw new TypeError(`settings.${groupName} must be an object, not ${shown(group)}`);
+    }
+    const rules: Record<string, Rule> = RULES[groupName];
+    const unknownField = Object.keys(group).find((field) => !Object.hasOwn(rules, field));
+    if (unknownField !== undefined) {
+      throw new TypeError(
+        `settings.${groupName}.${unknownField} is not a setting; known settings of ${groupName}: ${Object.keys(rules).join(', ')}`,
+      );
+    }
+    for (const [field, check] of Object.entries(rules)) {
+      const problem = check((group as Record<string, unknown>)[field]);
+      if (problem) {
+        throw new TypeError(`settings.${groupName}.${field}${problem.at ?? ''} must be ${problem.expected}, not ${problem.found}`);
+      }
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRESENT } from '../core/filters.ts';
 import { asap } from '../core/lifecycles.ts';
 import type { Resource } from '../core/resource-selector.ts';
@@ -49,6 +49,20 @@ function installFakeRuntime(scope: SubhandlingScope | undefined) {
 }
 
 afterEach(() => installSubhandlingRuntime(undefined));
+
+describe('the installed runtime', () => {
+  it('is shared with a second copy of the module (another kopf-ts in the process)', async () => {
+    vi.resetModules();
+    const copy = await import('./subhandlers.ts');
+    const scope = { parent: parentHandler(), registry: new SubRegistry() };
+    installFakeRuntime(scope);
+    copy.subhandler({ id: 'item' }, async function viaCopy() {});
+    expect(scope.registry.handlers.map((handler) => handler.id)).toEqual(['parentFn/item']);
+    copy.installSubhandlingRuntime(undefined);
+    expect(() => subhandler(async function after() {})).toThrow(RegistrationError);
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for('kopf-ts.subhandling-runtime')]).toBeUndefined();
+  });
+});
 
 describe('kopf.subhandler and kopf.register', () => {
   it('add sub-handlers with parent-prefixed ids to the running handler’s registry', () => {

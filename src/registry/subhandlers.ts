@@ -58,14 +58,19 @@ export interface SubhandlingRuntime {
   execute(request: ExecuteRequest): Promise<void>;
 }
 
-let runtime: SubhandlingRuntime | undefined;
+// On globalThis under a registered symbol, not in this module: the copy of kopf-ts an operator file
+// imports (`kopf.subhandler` …) may not be the copy whose engine installs the runtime.
+const SUBHANDLING_RUNTIME = Symbol.for('kopf-ts.subhandling-runtime');
+
+const shared = globalThis as { [SUBHANDLING_RUNTIME]?: SubhandlingRuntime };
 
 /** Installs the engine's sub-handling (once per process, by the engine); `undefined` uninstalls it. */
 export function installSubhandlingRuntime(installed: SubhandlingRuntime | undefined): void {
-  runtime = installed;
+  shared[SUBHANDLING_RUNTIME] = installed;
 }
 
 function currentScope(what: string): { scope: SubhandlingScope; runtime: SubhandlingRuntime } {
+  const runtime = shared[SUBHANDLING_RUNTIME];
   const scope = runtime?.currentScope();
   if (!runtime || !scope) {
     throw new RegistrationError(

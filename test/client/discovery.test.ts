@@ -78,6 +78,23 @@ describe('discovery', () => {
     stop();
   });
 
+  it('scans only the groups asked for, and finds a CRD of such a group created later', async () => {
+    const fresh = await connect({ kubeconfig: cluster.kubeconfigPath });
+    try {
+      const groups = new Set(['', 'kopf.dev', 'filtered.example.com']);
+      const found = await fresh.discovery.resources(groups);
+      expect(new Set(found.map((r) => r.group))).toEqual(new Set(['', 'kopf.dev']));
+      expect(found.map(resourceId)).toEqual(expect.arrayContaining(['pods.v1', 'kopfexamples.v1.kopf.dev', 'kopfexamples.v2beta1.kopf.dev']));
+      await cluster.apply(crd('filtered.example.com', 'cogs', 'Cog'));
+      await cluster.waitFor(async () => (await fresh.discovery.refresh('filtered.example.com')).some((r) => r.plural === 'cogs'), { description: 'cogs in discovery' });
+      expect((await fresh.discovery.resources(groups)).map(resourceId)).toContain('cogs.v1.filtered.example.com');
+      expect((await fresh.discovery.resources(new Set(['apps']))).map(resourceId)).toContain('deployments.v1.apps');
+    } finally {
+      await fresh.close();
+      await cluster.delete('customresourcedefinitions', 'cogs.filtered.example.com');
+    }
+  });
+
   it('resolves a kind that appeared since the last scan by refreshing once', async () => {
     await api.discovery.resources();
     await cluster.apply(crd('fresh.example.com', 'sprockets', 'Sprocket'));

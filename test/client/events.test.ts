@@ -58,6 +58,13 @@ describe('posting events', () => {
     expect(found.involvedObject.namespace).toBeUndefined();
   });
 
+  it('posts about cluster-scoped objects into another namespace when told, with the reference naming it', async () => {
+    const ns = await api.get({ apiVersion: 'v1', kind: 'Namespace' }, namespace);
+    await api.event(ns, { type: 'Normal', reason: 'Elsewhere', defaultNamespace: namespace });
+    const [found] = await eventsAbout('Namespace', namespace, namespace);
+    expect(found).toMatchObject({ reason: 'Elsewhere', metadata: { namespace }, involvedObject: { kind: 'Namespace', name: namespace, namespace } });
+  });
+
   it('cuts messages to the 1024 characters the server accepts', async () => {
     const map = await api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'talkative', namespace } });
     await api.event(map, { type: 'Normal', reason: 'Long', message: `${'a'.repeat(1000)}${'z'.repeat(1000)}` });

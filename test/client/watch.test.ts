@@ -148,6 +148,21 @@ describe('watchResource against a cluster', () => {
     await Promise.all([labelled.stop(), named.stop()]);
   });
 
+  it('reopens the streams the server ends after serverTimeoutSeconds, without incidents or missed changes', async () => {
+    const ns = await namespace();
+    const counted = counting(transport);
+    const incidents: unknown[] = [];
+    const watch = consume({ namespace: ns, labelSelector: mine, useWatchList: false, serverTimeoutSeconds: 1, onIncident: (incident) => incidents.push(incident) }, counted);
+    await watch.waitFor(1, 'the initial listing');
+    await cluster.waitFor(() => counted.watches >= 3, { description: 'two reopened streams', timeout: 15_000 });
+    await createMap(ns, 'after-reopening');
+    await watch.waitFor(2, 'the change after the reopenings');
+    expect(names(watch.state.events)).toEqual(['SYNCED', 'ADDED after-reopening']);
+    expect(counted.lists).toBe(1);
+    expect(incidents).toEqual([]);
+    await watch.stop();
+  });
+
   it('shares one HTTP watch among the subscribers of a hub, and a late subscriber gets the current objects first', async () => {
     const ns = await namespace();
     await createMap(ns, 'first');
