@@ -1,9 +1,6 @@
 /**
- * kopf-ts: a Kubernetes operator framework for TypeScript.
- *
- * The operator API (`kopf.on.*`, `kopf.operator()` …) lands with the engine;
- * until then the package exposes the embedded cluster through `kopf-ts/testing`
- * and the `kopf cluster` command.
+ * kopf-ts: a Kubernetes operator framework for TypeScript. Register handlers with `kopf.on.*`, run them
+ * with `kopf run` or `kopf.operator()`; the embedded cluster and the testing kit are in `kopf-ts/testing`.
  */
 export const version = '0.1.0';
 
@@ -61,6 +58,21 @@ export { Registry } from './registry/registry.ts';
 export { RegistrationError } from './registry/handler-ids.ts';
 export { subhandler, register, execute, SubRegistry, type ExecuteOptions } from './registry/subhandlers.ts';
 export { EVERYTHING } from './core/resource-selector.ts';
+
+// Running operators: embedding, logging, Kubernetes Events (docs/walkthrough.md, docs/events.md).
+export { operator, run, type OperatorOptions } from './engine/operator.ts';
+export { configure, type LoggingOptions, type LogFormat, type LogLevel } from './engine/logging.ts';
+export {
+  event,
+  info,
+  warn,
+  exception,
+  type EventObjects,
+  type EventArguments,
+  type LevelEventArguments,
+  type ExceptionEventArguments,
+} from './engine/event-functions.ts';
+export { LIFECYCLES as lifecycles, type Lifecycle } from './core/lifecycles.ts';
 export {
   PRESENT,
   ABSENT,

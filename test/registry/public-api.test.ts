@@ -22,6 +22,11 @@ describe('the package entry point', () => {
     expect(typeof kopf.EVERYTHING).toBe('symbol');
   });
 
+  it('exports the running operator, logging, Events and lifecycles', () => {
+    for (const fn of [kopf.operator, kopf.run, kopf.configure, kopf.event, kopf.info, kopf.warn, kopf.exception]) expect(fn).toBeTypeOf('function');
+    expect(Object.keys(kopf.lifecycles).sort()).toEqual(['allAtOnce', 'asap', 'oneByOne', 'randomized', 'shuffled']);
+  });
+
   it("types handlers' api as the client's API", () => {
     new kopf.Registry().on.create('kopfexamples', async function usesApi({ api }) {
       expectTypeOf(api).toExtend<kopf.Api>();

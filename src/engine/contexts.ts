@@ -1,0 +1,71 @@
+/**
+ * The context objects handlers receive, built from what a cycle knows about its object. The body is
+ * the watch event's object, deep-frozen (the watch hub shares it with other subscribers); the stanzas
+ * are views of it, frozen empty objects where absent. Filter callbacks get the same members minus those
+ * of one attempt, built once per cycle and only when a filter asks.
+ */
+import type { Logger } from 'pino';
+import type { Api } from '../client/api.ts';
+import type { JsonObject } from '../core/field-path.ts';
+import type { ObjectPatch } from '../core/object-patch.ts';
+import type { Resource } from '../core/resource-selector.ts';
+import type { Memo } from '../registry/context.ts';
+
+const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Freezes a JSON value and everything in it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/** What a cycle knows about its object, for building contexts. */
+export interface ObjectView {
+  readonly body: JsonObject;
+  readonly resource: Resource;
+  readonly patch: ObjectPatch;
+  readonly logger: Logger;
+  readonly memo: Memo;
+  readonly api: Api;
+}
+
+function stanza(value: unknown): object {
+  return value !== null && typeof value === 'object' ? value : EMPTY;
+}
+
+/** The members every handler of an object gets. */
+export function objectMembers(view: ObjectView): Record<string, unknown> {
+  const { body } = view;
+  const meta = stanza(body.metadata) as { uid?: string; name?: string; namespace?: string; labels?: unknown; annotations?: unknown };
+  return {
+    body,
+    spec: stanza(body.spec),
+    meta,
+    status: stanza(body.status),
+    uid: meta.uid,
+    name: meta.name,
+    namespace: meta.namespace,
+    labels: stanza(meta.labels),
+    annotations: stanza(meta.annotations),
+    patch: view.patch,
+    resource: view.resource,
+    api: view.api,
+    logger: view.logger,
+    memo: view.memo,
+    indexes: EMPTY,
+  };
+}
+
+/** The members of one attempt of a retried handler. */
+export function attemptMembers(attempt: { retry: number; startedMs: number; nowMs: number }): { retry: number; started: Date; runtime: number } {
+  return { retry: attempt.retry, started: new Date(attempt.startedMs), runtime: (attempt.nowMs - attempt.startedMs) / 1000 };
+}
+
+/** A builder that makes the filter context on first use and then reuses it. */
+export function lazily<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}

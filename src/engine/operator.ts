@@ -1,0 +1,185 @@
+/**
+ * The running operator: `operator()` wires the registry, the client, the shared watches, the Event
+ * poster and the orchestrator of watchers, runs until its signal aborts (or something fails for
+ * good), and stops its parts in reverse order. `run()` adds what a process needs: SIGINT/SIGTERM stop
+ * the operator gracefully, and the exit code says how it ended.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { connect, type Api, type ConnectOptions } from '../client/api.ts';
+import { WatchHub } from '../client/watch-hub.ts';
+import { asap, type Lifecycle } from '../core/lifecycles.ts';
+import { namespaceScope, type NamespacePattern } from '../core/namespace-patterns.ts';
+import type { Memo } from '../registry/context.ts';
+import { getDefaultRegistry } from '../registry/default-registry.ts';
+import type { Registry } from '../registry/registry.ts';
+import { checkSettings, Settings, type OperatorSettings } from '../registry/settings.ts';
+import { runActivity } from './activities.ts';
+import { enableSubhandling } from './changing.ts';
+import { EventPoster } from './event-poster.ts';
+import { logsToEvents } from './log-events.ts';
+import { defaultLogger, listenToObjectRecords } from './logging.ts';
+import { observeNamespaces } from './namespace-observer.ts';
+import { Orchestrator } from './orchestrator.ts';
+import { observeResources } from './resource-observer.ts';
+import { apiPatcher, type OperatorRuntime } from './runtime.ts';
+
+/** How to run an operator. */
+export interface OperatorOptions {
+  /** The handlers; the default registry (`kopf.on.*`) when not given. */
+  registry?: Registry;
+  /** The settings tree; Kopf's defaults when not given. `on.startup` handlers may change it. */
+  settings?: OperatorSettings;
+  /** Serve every namespace (`kopf run -A`). */
+  clusterwide?: boolean;
+  /** Serve the namespaces matching these patterns (`kopf run -n`): names, globs, `!` exclusions. */
+  namespaces?: NamespacePattern[];
+  /** Ignore peering: run alone even if other replicas exist (`kopf run --standalone`). */
+  standalone?: boolean;
+  /** The operator-wide memo: activities get it, each object's handlers a shallow copy. */
+  memo?: Memo;
+  /** Which due changing handlers run in each cycle; `kopf.lifecycles.asap` by default. */
+  lifecycle?: Lifecycle;
+  /** A ready client; otherwise one is connected from `connection` (kubeconfig, in-cluster …). */
+  api?: Api;
+  /** Where and how to connect when no `api` is given. */
+  connection?: ConnectOptions;
+  /** The root logger; the process default (`configure()`) when not given. */
+  logger?: Logger;
+  /** Stops the operator gracefully when aborted. */
+  signal?: AbortSignal;
+  /** Called once the operator serves its resources. */
+  onReady?: () => void;
+}
+
+const sources = { kubeconfig: 'Client is configured via kubeconfig file.', 'in-cluster': 'Client is configured in cluster with service account.', text: 'Client is configured via kubeconfig text.' };
+
+/**
+ * Runs an operator until `signal` aborts; resolves after a graceful stop, rejects with the error that
+ * stopped it otherwise (a failed startup, a watch refused for bad credentials or permissions).
+ */
+export async function operator(options: OperatorOptions = {}): Promise<void> {
+  if (options.clusterwide && options.namespaces?.length) throw new TypeError('clusterwide and namespaces are mutually exclusive: pass one of them');
+  const operatorId = randomUUID();
+  const logger = (options.logger ?? defaultLogger()).child({ operator: operatorId });
+  const registry = options.registry ?? getDefaultRegistry();
+  const settings = options.settings ?? Settings();
+  const scope = namespaceScope({ clusterwide: options.clusterwide, namespaces: options.namespaces });
+  if (!options.clusterwide && !options.namespaces?.length) {
+    logger.warn('Absence of either namespaces or cluster-wide flag will become an error soon. For now, switching to the cluster-wide mode for backward compatibility.');
+  }
+  settings.peering.clusterwide = scope.clusterwide;
+  if (options.standalone) settings.peering.standalone = true;
+  checkSettings(settings);
+  const memo = options.memo ?? {};
+  const stopping = new AbortController();
+  const onAbort = () => stopping.abort();
+  if (options.signal?.aborted) return;
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let fatal: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    fatal ??= { error };
+    stopping.abort();
+  };
+
+  logger.debug(`Starting kopf-ts.`);
+  const api = options.api ?? (await connect({ ...options.connection, transport: transportSettings(settings) }));
+  const events = new EventPoster({ post: (object, event) => api.event(object, event), settings: () => settings.posting, logger });
+  const stopPostingLogs = listenToObjectRecords(operatorId, logsToEvents(events, () => settings.posting));
+  const parts = { registry, settings, memo, logger, api, events };
+  let hub: WatchHub | undefined;
+  let orchestrator: Orchestrator | undefined;
+  try {
+    await runActivity(parts, 'startup', stopping.signal);
+    checkSettings(settings);
+    logger.debug(sources[api.connection.source]);
+    enableSubhandling();
+    const watching = settings.watching;
+    hub = new WatchHub(api.transport, {
+      inactivityTimeoutMs: watching.inactivityTimeout * 1000,
+      useWatchList: watching.initialStreaming,
+      pageSize: watching.chunkSize ?? undefined,
+      serverTimeoutSeconds: watching.serverTimeout ?? undefined,
+      reconnectDelayMs: watching.reconnectBackoff * 1000,
+      onIncident: (incident, watch) => logger.debug({ incident: { kind: incident.kind, phase: incident.phase, delayMs: incident.delayMs } }, `Watch incident on ${watch.resource.plural}: ${incident.kind} during ${incident.phase}${incident.error ? `: ${String(incident.error)}` : ''}`),
+    });
+    const runtime: OperatorRuntime = { ...parts, hub, patcher: apiPatcher(api), lifecycle: options.lifecycle ?? asap, now: Date.now, signal: stopping.signal };
+    const running = new Orchestrator(runtime, fail);
+    orchestrator = running;
+    let namespaces: string[] | undefined;
+    const revise = async () => running.revise(await api.discovery.resources(registry.groupsOfInterest()), namespaces);
+    api.discovery.onChange(() => void revise().catch(fail));
+    if (!settings.scanning.disabled) void observeResources(runtime).catch(fail);
+    if (scope.clusterwide) {
+      await revise();
+    } else if (settings.scanning.disabled) {
+      namespaces = scope.patterns.filter((pattern): pattern is string => typeof pattern === 'string');
+      await revise();
+    } else {
+      const ready = new Promise<void>((resolve) => {
+        void observeNamespaces(runtime, scope.patterns, async (served) => {
+          namespaces = served;
+          await revise();
+          resolve();
+        }).catch(fail);
+      });
+      await Promise.race([ready, new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }))]);
+    }
+    if (!stopping.signal.aborted) options.onReady?.();
+    await new Promise((resolve) => {
+      if (stopping.signal.aborted) resolve(undefined);
+      else stopping.signal.addEventListener('abort', resolve, { once: true });
+    });
+  } catch (error) {
+    fail(error);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await orchestrator?.stop();
+    stopPostingLogs();
+    await events.stop(settings.queueing.exitTimeout);
+    await runActivity(parts, 'cleanup').catch((error: unknown) => logger.error({ err: error }, String(error)));
+    hub?.close();
+    if (!options.api) await api.close();
+    logger.debug('Root tasks are stopped: finishing normally; tasks left: none.');
+    logger.debug('Hung tasks stopping is skipped: no tasks given.');
+  }
+  if (fatal) throw fatal.error;
+}
+
+/** The client's transport settings from `settings.networking`. */
+function transportSettings(settings: OperatorSettings): ConnectOptions['transport'] {
+  const { requestTimeout } = settings.networking;
+  return requestTimeout === null ? {} : { timeoutMs: requestTimeout * 1000 };
+}
+
+/**
+ * `operator()` for a whole process: SIGINT and SIGTERM stop it gracefully; resolves when it stopped and
+ * sets `process.exitCode` (0 after a graceful stop, 1 after a failure, which is also re-thrown).
+ */
+export async function run(options: OperatorOptions = {}): Promise<void> {
+  const logger = options.logger ?? defaultLogger();
+  const stop = new AbortController();
+  options.signal?.addEventListener('abort', () => {
+    logger.info('Stop-flag is raised. Operator is stopping.');
+    stop.abort();
+  }, { once: true });
+  const onSignal = (name: NodeJS.Signals) => {
+    logger.info(`Signal ${name} is received. Operator is stopping.`);
+    stop.abort();
+    // The last resort against a stop that hangs (a handler that never returns): exit regardless.
+    const limit = options.settings?.process.ultimateExitingTimeout ?? Settings().process.ultimateExitingTimeout;
+    if (limit !== null) setTimeout(() => process.exit(1), limit * 1000).unref();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await operator({ ...options, logger, signal: stop.signal });
+    process.exitCode = 0;
+  } catch (error) {
+    process.exitCode = 1;
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
