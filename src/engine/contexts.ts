@@ -64,6 +64,37 @@ export function attemptMembers(attempt: { retry: number; startedMs: number; nowM
   return { retry: attempt.retry, started: new Date(attempt.startedMs), runtime: (attempt.nowMs - attempt.startedMs) / 1000 };
 }
 
+/**
+ * A read-only view of an object that is replaced over time (a daemon's body, spec, status …): reads go
+ * to the newest one, so a daemon that destructured `{ spec }` once still sees the latest spec, as Kopf's
+ * re-pointed bodies do.
+ */
+export function liveView(current: () => unknown): object {
+  const now = () => {
+    const value = current();
+    return value !== null && typeof value === 'object' ? value : EMPTY;
+  };
+  const readOnly = () => {
+    throw new TypeError('the object of a daemon or timer is read-only: change it through `patch`');
+  };
+  return new Proxy(
+    {},
+    {
+      get: (_target, key) => Reflect.get(now(), key),
+      has: (_target, key) => Reflect.has(now(), key),
+      ownKeys: () => Reflect.ownKeys(now()),
+      getOwnPropertyDescriptor: (_target, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(now(), key);
+        return descriptor && { value: descriptor.value, enumerable: descriptor.enumerable, writable: false, configurable: true };
+      },
+      getPrototypeOf: () => Reflect.getPrototypeOf(now()),
+      set: readOnly,
+      defineProperty: readOnly,
+      deleteProperty: readOnly,
+    },
+  );
+}
+
 /** A builder that makes the filter context on first use and then reuses it. */
 export function lazily<T>(build: () => T): () => T {
   let built: { value: T } | undefined;

@@ -20,6 +20,7 @@ import type { ChangeSubject } from '../registry/selection.ts';
 import { applyPatch, type WriteTarget } from './application.ts';
 import { handleChangingCause } from './changing.ts';
 import { deepFreeze, lazily, objectMembers, type ObjectView } from './contexts.ts';
+import { ObjectDaemons } from './daemons.ts';
 import { handleEvents } from './event-handlers.ts';
 import type { Batch } from './object-queue.ts';
 import type { ObjectMemory } from './object-memory.ts';
@@ -82,7 +83,10 @@ async function cycle(input: CycleInput): Promise<CycleEnd> {
 
   let delays: number[] = [];
   let handled = false;
-  if (registry.hasHandlers('changing', resource)) {
+  const changing = registry.hasHandlers('changing', resource);
+  const spawning = registry.hasHandlers('spawning', resource);
+  if (eventType === 'DELETED') memory.daemons?.abandon();
+  if (changing || spawning) {
     const change = essentialChange({
       body,
       diffBaseStorage: persistence.diffbaseStorage,
@@ -94,8 +98,14 @@ async function cycle(input: CycleInput): Promise<CycleEnd> {
     const subject: ChangeSubject = {
       resource, body, context, reason: cause.reason as ChangeSubject['reason'], initial: cause.initial, deleted: isDeletionOngoing(body), old: change.old, new: change.new,
     };
-    const interested = !isHandlerReason(cause.reason) || registry.prematchesChanging(subject);
-    const required = eventType !== 'DELETED' && registry.requiresFinalizer({ resource, body, context, change: { old: change.old, new: change.new } });
+    if (spawning && eventType !== 'DELETED') {
+      memory.daemons ??= new ObjectDaemons(runtime, resource, memory, body);
+      // Without changing handlers no diff-base is stored, so every event counts as a change (for idle timers).
+      const changed = !changing || change.diff.length > 0;
+      delays.push(...(await memory.daemons.adjust(body, { deleting: isDeletionOngoing(body), changed, context })));
+    }
+    const interested = !isHandlerReason(cause.reason) || (changing && registry.prematchesChanging(subject));
+    const required = eventType !== 'DELETED' && registry.requiresFinalizer({ resource, body, context, change: { old: change.old, new: change.new }, excluded: memory.daemons?.exclusions() });
     const decision = eventType === 'DELETED' ? undefined : decideFinalizer({ body, finalizer, required });
     if (decision) {
       if (decision.change.action === 'add') patch.addFinalizer(finalizer);
@@ -103,7 +113,7 @@ async function cycle(input: CycleInput): Promise<CycleEnd> {
       local.debug(decision.message);
     } else if (interested && (eventType === 'DELETED' || isConsistent(memory, batch, runtime.now())) && patchInitiallyEmpty) {
       if (isHandlerReason(cause.reason)) {
-        delays = await handleChangingCause({ runtime, view, reason: cause.reason, change, subject, storage: persistence.progressStorage });
+        delays.push(...(await handleChangingCause({ runtime, view, reason: cause.reason, change, subject, storage: persistence.progressStorage })));
         handled = true;
         if (!delays.length) memory.fullyHandledOnce = true;
       } else {

@@ -80,6 +80,7 @@ export class Watcher {
     this.#stop.abort();
     const workers = Promise.allSettled([...this.#workers.values()]);
     await sleep(this.runtime.settings.queueing.exitTimeout, { wakeup: workers });
+    await Promise.all([...this.#memories.values()].map((memory) => memory.daemons?.shutdown()));
     this.#memories.clear();
   }
 

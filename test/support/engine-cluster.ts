@@ -16,14 +16,20 @@ export async function startExampleCluster(): Promise<TestCluster> {
   return cluster;
 }
 
-/** A KopfExample object in `default`. */
+/** Creates a namespace (for tests that keep their objects apart); resolves with its name. */
+export async function createNamespace(cluster: TestCluster, name: string): Promise<string> {
+  await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  return name;
+}
+
+/** A KopfExample object in `default` (or the namespace `metadata` names). */
 export function example(name: string, spec: Record<string, unknown> = { field: 'value' }, metadata: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: 'kopf.dev/v1', kind: 'KopfExample', metadata: { name, namespace: 'default', ...metadata }, spec };
 }
 
 /** Reads a KopfExample's field by dotted path (undefined when the object or the field is absent). */
-export async function exampleField(cluster: TestCluster, name: string, path: string): Promise<any> {
-  let value: any = await cluster.get('kopfexamples', name, 'default');
+export async function exampleField(cluster: TestCluster, name: string, path: string, namespace = 'default'): Promise<any> {
+  let value: any = await cluster.get('kopfexamples', name, namespace);
   for (const key of path.split('.')) value = value?.[key];
   return value;
 }
