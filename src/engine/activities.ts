@@ -9,7 +9,7 @@ import type { Activity } from '../registry/context.ts';
 import { handlerTitle, type ActivityHandler } from '../registry/handlers.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { OperatorSettings } from '../registry/settings.ts';
-import type { Memo } from '../registry/context.ts';
+import type { Indexes, Memo } from '../registry/context.ts';
 import { attemptMembers } from './contexts.ts';
 import { runAttempt } from './execution.ts';
 import { runInScope, type EventSink } from './handling-scope.ts';
@@ -29,6 +29,7 @@ export interface ActivityRuntime {
   readonly logger: Logger;
   readonly api: Api;
   readonly events: EventSink;
+  readonly indexes: Indexes;
 }
 
 interface Progress {
@@ -58,7 +59,7 @@ export async function runActivity(runtime: ActivityRuntime, activity: Extract<Ac
         settings: runtime.settings,
         memo: runtime.memo,
         logger,
-        indexes: {},
+        indexes: runtime.indexes,
         api: runtime.api,
         param: handler.param,
         ...attemptMembers({ retry: state.retries, startedMs: state.startedMs, nowMs }),

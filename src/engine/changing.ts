@@ -57,9 +57,9 @@ export async function handleChangingCause(run: CauseRun): Promise<number[]> {
   });
   for (const message of started.messages) logger.info(message);
   let state = started.state;
+  logger.debug(inProgressMessage(run.reason, JSON.stringify(body)));
+  if (run.change.old !== undefined && run.change.diff.length) logger.debug(diffMessage(run.reason, run.change.diff));
   if (!state.done) {
-    logger.debug(inProgressMessage(run.reason, JSON.stringify(body)));
-    if (run.change.old !== undefined && run.change.diff.length) logger.debug(diffMessage(run.reason, run.change.diff));
     state = await runHandlers(run, handlers, state, lifecycle);
     if (state.done) {
       logger.info(processedMessage(run.reason, state.counts));

@@ -9,7 +9,7 @@ import type { Api } from '../client/api.ts';
 import type { JsonObject } from '../core/field-path.ts';
 import type { ObjectPatch } from '../core/object-patch.ts';
 import type { Resource } from '../core/resource-selector.ts';
-import type { Memo } from '../registry/context.ts';
+import type { Indexes, Memo } from '../registry/context.ts';
 
 const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -30,6 +30,7 @@ export interface ObjectView {
   readonly logger: Logger;
   readonly memo: Memo;
   readonly api: Api;
+  readonly indexes: Indexes;
 }
 
 function stanza(value: unknown): object {
@@ -55,7 +56,7 @@ export function objectMembers(view: ObjectView): Record<string, unknown> {
     api: view.api,
     logger: view.logger,
     memo: view.memo,
-    indexes: EMPTY,
+    indexes: view.indexes,
   };
 }
 

@@ -216,7 +216,7 @@ export class ObjectDaemons {
     const { runtime } = this;
     const patch = new ObjectPatch();
     const logger = postableLogger(runtime.logger, this.#body);
-    const members = objectMembers({ body: this.#body, resource: this.resource, patch, logger, memo: this.memory.memo, api: runtime.api });
+    const members = objectMembers({ body: this.#body, resource: this.resource, patch, logger, memo: this.memory.memo, api: runtime.api, indexes: runtime.indexes.view });
     const body = () => this.#body;
     const meta = () => this.#body.metadata as JsonObject | undefined;
     const context = {

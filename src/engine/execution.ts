@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Outcome } from '../core/handler-outcome.ts';
-import { toJsonValue } from '../core/json.ts';
+import { toJsonValue, type JsonValue } from '../core/json.ts';
 import { decideOutcome, limitsReached, type AttemptEnd, type AttemptInfo, type RetryDefaults, type RetryLimits } from '../core/retries.ts';
 
 /** What one attempt needs. */
@@ -17,6 +17,8 @@ export interface AttemptInput {
   readonly attempt: AttemptInfo;
   /** Calls the handler (in its scope, with its context). */
   readonly invoke: () => unknown;
+  /** Pass the returned value on as it is (indexers: Maps, any keys) instead of checking it is JSON. */
+  readonly rawResult?: boolean;
   /** The ids of the sub-handlers the attempt ran, read after it ended. */
   readonly subrefs?: () => readonly string[];
   readonly logger: Logger;
@@ -38,7 +40,7 @@ async function attemptEnd(input: AttemptInput): Promise<AttemptEnd> {
   input.logger.debug(`${input.form} is invoked.`);
   try {
     const returned = await input.invoke();
-    return { kind: 'returned', result: toJsonValue(returned, `the result of ${input.form}`) };
+    return { kind: 'returned', result: input.rawResult ? (returned as JsonValue) : toJsonValue(returned, `the result of ${input.form}`) };
   } catch (error) {
     return { kind: 'threw', error };
   }

@@ -8,6 +8,7 @@ import type { FinalizerChange } from '../core/finalizers.ts';
 import { NOT_THROTTLED, type ThrottleState } from '../core/throttle.ts';
 import type { Memo } from '../registry/context.ts';
 import type { ObjectDaemons } from './daemons.ts';
+import type { IndexingMemory } from './indexing.ts';
 
 /** The version a cycle's PATCH produced, to be seen in the watch before the next changing handling. */
 export interface ExpectedVersion {
@@ -28,6 +29,8 @@ export interface ObjectMemory {
   /** Finalizer changes whose JSON patch met a newer object; retried in the next cycle. */
   leftoverFinalizerChanges: FinalizerChange[];
   expected?: ExpectedVersion;
+  /** Its indexing retries and exclusions, once indexed. */
+  indexing?: IndexingMemory;
   /** Its daemons and timers, once it has had any. */
   daemons?: ObjectDaemons;
 }

@@ -15,6 +15,8 @@ export interface Batch {
   readonly events: readonly ObjectEvent[];
   /** The resourceVersions of all the batch's events, collapsed ones included. */
   readonly versions: ReadonlySet<string>;
+  /** Its newest state is already in the indexes (indexed ahead, while the indexes were being completed). */
+  readonly indexed?: boolean;
 }
 
 /** One object's pending events. */

@@ -17,6 +17,7 @@ import { checkSettings, Settings, type OperatorSettings } from '../registry/sett
 import { runActivity } from './activities.ts';
 import { enableSubhandling } from './changing.ts';
 import { EventPoster } from './event-poster.ts';
+import { createIndexes, IndexReadiness } from './indexes.ts';
 import { logsToEvents } from './log-events.ts';
 import { defaultLogger, listenToObjectRecords } from './logging.ts';
 import { observeNamespaces } from './namespace-observer.ts';
@@ -86,7 +87,8 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   const api = options.api ?? (await connect({ ...options.connection, transport: transportSettings(settings) }));
   const events = new EventPoster({ post: (object, event) => api.event(object, event), settings: () => settings.posting, logger });
   const stopPostingLogs = listenToObjectRecords(operatorId, logsToEvents(events, () => settings.posting));
-  const parts = { registry, settings, memo, logger, api, events };
+  const indexes = { view: createIndexes(registry.handlersOf('index').map((handler) => handler.id)), readiness: new IndexReadiness() };
+  const parts = { registry, settings, memo, logger, api, events, indexes: indexes.view };
   let hub: WatchHub | undefined;
   let orchestrator: Orchestrator | undefined;
   try {
@@ -103,7 +105,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
       reconnectDelayMs: watching.reconnectBackoff * 1000,
       onIncident: (incident, watch) => logger.debug({ incident: { kind: incident.kind, phase: incident.phase, delayMs: incident.delayMs } }, `Watch incident on ${watch.resource.plural}: ${incident.kind} during ${incident.phase}${incident.error ? `: ${String(incident.error)}` : ''}`),
     });
-    const runtime: OperatorRuntime = { ...parts, hub, patcher: apiPatcher(api), lifecycle: options.lifecycle ?? asap, now: Date.now, signal: stopping.signal };
+    const runtime: OperatorRuntime = { ...parts, indexes, hub, patcher: apiPatcher(api), lifecycle: options.lifecycle ?? asap, now: Date.now, signal: stopping.signal };
     const running = new Orchestrator(runtime, fail);
     orchestrator = running;
     let namespaces: string[] | undefined;
@@ -125,6 +127,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
       });
       await Promise.race([ready, new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }))]);
     }
+    indexes.readiness.seal();
     if (!stopping.signal.aborted) options.onReady?.();
     await new Promise((resolve) => {
       if (stopping.signal.aborted) resolve(undefined);

@@ -12,6 +12,7 @@ import type { Resource } from '../core/resource-selector.ts';
 import type { ObjectEvent } from '../core/watch-event.ts';
 import { Registry } from '../registry/registry.ts';
 import { Settings } from '../registry/settings.ts';
+import { IndexReadiness } from './indexes.ts';
 import { createLogger } from './logging.ts';
 import { newObjectMemory } from './object-memory.ts';
 import { ObjectQueue } from './object-queue.ts';
@@ -49,6 +50,7 @@ function setup(registry: Registry, respond: (request: PatchRequest) => JsonObjec
     events: { post: () => {} },
     logger: createLogger({ level: 'debug', format: 'plain', output: { write: (text: string) => lines.push(text.trimEnd()) } }),
     memo: {},
+    indexes: { view: {}, readiness: new IndexReadiness() },
     lifecycle: asap,
     now: () => now,
     signal: new AbortController().signal,

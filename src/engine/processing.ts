@@ -22,6 +22,7 @@ import { handleChangingCause } from './changing.ts';
 import { deepFreeze, lazily, objectMembers, type ObjectView } from './contexts.ts';
 import { ObjectDaemons } from './daemons.ts';
 import { handleEvents } from './event-handlers.ts';
+import { handleIndexing } from './indexing.ts';
 import type { Batch } from './object-queue.ts';
 import type { ObjectMemory } from './object-memory.ts';
 import { localLogger, postableLogger } from './object-logging.ts';
@@ -44,6 +45,20 @@ export interface CycleInput {
   readonly resource: Resource;
   readonly batch: Batch;
   readonly memory: ObjectMemory;
+}
+
+/**
+ * Indexes a batch's newest state ahead of its cycle, while the indexes are being completed and every
+ * other handler waits for them; the cycle then skips indexing it again.
+ */
+export async function indexAhead(input: CycleInput): Promise<Batch> {
+  const { runtime, resource, batch, memory } = input;
+  const body = deepFreeze(structuredClone(batch.newest.object)) as JsonObject;
+  const view: ObjectView = {
+    body, resource, patch: new ObjectPatch(), logger: postableLogger(runtime.logger, body), memo: memory.memo, api: runtime.api, indexes: runtime.indexes.view,
+  };
+  await handleIndexing(runtime, view, memory, batch.newest.type === 'DELETED' && !batch.newest.initial);
+  return { ...batch, indexed: true };
 }
 
 /** Runs one cycle; never rejects. */
@@ -76,9 +91,10 @@ async function cycle(input: CycleInput): Promise<CycleEnd> {
   const patchInitiallyEmpty = patch.isEmpty;
   const logger = postableLogger(runtime.logger, body);
   const local = localLogger(runtime.logger, body);
-  const view: ObjectView = { body, resource, patch, logger, memo: memory.memo, api: runtime.api };
+  const view: ObjectView = { body, resource, patch, logger, memo: memory.memo, api: runtime.api, indexes: runtime.indexes.view };
   const target: WriteTarget = { runtime, resource, body, memory, logger: local };
 
+  if (!batch.indexed && registry.hasHandlers('indexing', resource)) await handleIndexing(runtime, view, memory, eventType === 'DELETED');
   if (batch.events.length && registry.hasHandlers('watching', resource)) await handleEvents(runtime, view, batch.events, event);
 
   let delays: number[] = [];
@@ -118,6 +134,7 @@ async function cycle(input: CycleInput): Promise<CycleEnd> {
         if (!delays.length) memory.fullyHandledOnce = true;
       } else {
         logger.debug(QUIET_CAUSE_MESSAGES[cause.reason as keyof typeof QUIET_CAUSE_MESSAGES]);
+        handled = changing;
       }
       if (cause.reason === 'delete' && canReleaseObject({ eventType, body, finalizer, delays })) {
         patch.removeFinalizer(finalizer);

@@ -13,6 +13,7 @@ import type { Memo } from '../registry/context.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { OperatorSettings } from '../registry/settings.ts';
 import type { EventSink } from './handling-scope.ts';
+import type { IndexReadiness, ObjectIndex } from './indexes.ts';
 
 /** Where a cycle's PATCH requests go; resolves with the patched object. */
 export type Patcher = (resource: Resource, namespace: string | undefined, name: string, request: PatchRequest) => Promise<JsonObject>;
@@ -31,6 +32,8 @@ export interface OperatorRuntime {
   readonly lifecycle: Lifecycle;
   /** Epoch milliseconds; `Date.now` except in tests. */
   readonly now: () => number;
+  /** The operator's indexes, by index handler id, and whether they are complete. */
+  readonly indexes: { readonly view: Readonly<Record<string, ObjectIndex>>; readonly readiness: IndexReadiness };
   /** Aborted when the operator stops. */
   readonly signal: AbortSignal;
 }

@@ -15,7 +15,7 @@ import { touchObject } from './application.ts';
 import { newObjectMemory, type ObjectMemory } from './object-memory.ts';
 import { localLogger } from './object-logging.ts';
 import { ObjectQueue, type Batch } from './object-queue.ts';
-import { processBatch } from './processing.ts';
+import { indexAhead, processBatch } from './processing.ts';
 import type { OperatorRuntime } from './runtime.ts';
 import { sleep } from './sleep.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -40,6 +40,11 @@ export class Watcher {
   readonly #pool: WorkerPool;
   readonly #stop = new AbortController();
   readonly #keepEvents: boolean;
+  readonly #indexing: boolean;
+  /** While the indexes are being completed: the keys of listed objects not indexed yet, and the token to return once all are. */
+  readonly #listing = new Set<string>();
+  #synced = false;
+  #indexedOnce?: () => void;
 
   constructor(
     private readonly runtime: OperatorRuntime,
@@ -48,6 +53,8 @@ export class Watcher {
   ) {
     this.#pool = new WorkerPool(runtime.settings.queueing.workerLimit);
     this.#keepEvents = runtime.registry.hasHandlers('watching', resource);
+    this.#indexing = runtime.registry.hasHandlers('indexing', resource);
+    if (this.#indexing && !runtime.indexes.readiness.isReady) this.#indexedOnce = runtime.indexes.readiness.expect();
   }
 
   /** What log lines call this watcher: `kopfexamples.v1.kopf.dev@default`. */
@@ -66,7 +73,11 @@ export class Watcher {
     this.#stop.signal.addEventListener('abort', onStop, { once: true });
     try {
       for await (const event of subscription) {
-        if (event.type === 'SYNCED') continue;
+        if (event.type === 'SYNCED') {
+          this.#synced = true;
+          this.#checkListing();
+          continue;
+        }
         this.#route(event);
       }
     } finally {
@@ -84,8 +95,27 @@ export class Watcher {
     this.#memories.clear();
   }
 
+  #checkListing(): void {
+    if (this.#synced && this.#listing.size === 0) {
+      this.#indexedOnce?.();
+      this.#indexedOnce = undefined;
+    }
+  }
+
+  /** While the indexes are incomplete: index the batch ahead (if this resource is indexed), then wait for them. */
+  async #awaitIndexes(key: string, batch: Batch, memory: ObjectMemory): Promise<Batch> {
+    const { readiness } = this.runtime.indexes;
+    if (readiness.isReady) return batch;
+    const indexed = this.#indexing && !batch.indexed ? await indexAhead({ runtime: this.runtime, resource: this.resource, batch, memory }) : batch;
+    this.#listing.delete(key);
+    this.#checkListing();
+    await Promise.race([readiness.ready, new Promise((resolve) => this.#stop.signal.addEventListener('abort', resolve, { once: true }))]);
+    return indexed;
+  }
+
   #route(event: ObjectEvent): void {
     const key = objectKeyOf(event.object as JsonObject);
+    if (event.initial && this.#indexedOnce) this.#listing.add(key);
     if (!this.#memories.has(key)) this.#memories.set(key, newObjectMemory(this.runtime.memo, event.initial === true));
     let queue = this.#queues.get(key);
     if (!queue) {
@@ -104,7 +134,7 @@ export class Watcher {
     try {
       while (!signal.aborted) {
         const taken = queue.take();
-        const batch = carried ? carryOver(carried, taken) : taken;
+        let batch = carried ? carryOver(carried, taken) : taken;
         carried = undefined;
         if (!batch) {
           const left = await sleep(idleTimeout, { wakeup: queue.arrival(), signal });
@@ -112,6 +142,8 @@ export class Watcher {
           continue;
         }
         const memory = this.#memories.get(key) as ObjectMemory;
+        batch = await this.#awaitIndexes(key, batch, memory);
+        if (signal.aborted) break;
         const release = await this.#pool.acquire();
         const end = await processBatch({ runtime, resource: this.resource, batch, memory }).finally(release);
         if (batch.newest.type === 'DELETED') {
