@@ -2,7 +2,7 @@
  * kopf-ts: a Kubernetes operator framework for TypeScript. Register handlers with `kopf.on.*`, run them
  * with `kopf run` or `kopf.operator()`; the embedded cluster and the testing kit are in `kopf-ts/testing`.
  */
-export const version = '0.1.0';
+export { version } from './core/version.ts';
 
 // The client: `connect()` gives the `api` that handlers get, usable on its own (docs/client.md).
 export {
@@ -181,3 +181,22 @@ export type {
   TimerHandler,
   WebhookHandler,
 } from './registry/handlers.ts';
+
+// Hierarchies: children owned by, named after, placed and labelled like their parent (docs/hierarchies.md).
+export {
+  adopt,
+  appendOwnerReference,
+  removeOwnerReference,
+  label,
+  harmonizeNaming,
+  adjustNamespace,
+  buildObjectReference,
+  buildOwnerReference,
+  type HierarchyObjects,
+  type OwnerBody,
+  type OwnerReferenceOptions,
+  type LabelOptions,
+  type NamingOptions,
+  type NamespaceOptions,
+  type AdoptOptions,
+} from './kits/hierarchies.ts';

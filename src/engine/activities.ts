@@ -38,13 +38,15 @@ interface Progress {
   dueMs: number;
   done: boolean;
   error?: unknown;
+  result?: unknown;
 }
 
 /**
- * Runs the activity's handlers until each succeeded or failed for good (or `signal` aborts); rejects
- * with an `ActivityError` naming those that failed.
+ * Runs the activity's handlers until each succeeded or failed for good (or `signal` aborts); resolves
+ * with the results of those that returned something, by handler id; rejects with an `ActivityError`
+ * naming those that failed.
  */
-export async function runActivity(runtime: ActivityRuntime, activity: Extract<Activity, 'startup' | 'cleanup'>, signal?: AbortSignal): Promise<void> {
+export async function runActivity(runtime: ActivityRuntime, activity: Extract<Activity, 'startup' | 'cleanup' | 'probe'>, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const handlers = runtime.registry.activityHandlers(activity);
   const logger = namedLogger(runtime.logger, `kopf.activities.${activity}`);
   const progress = new Map<ActivityHandler, Progress>(handlers.map((handler) => [handler, { retries: 0, startedMs: Date.now(), dueMs: 0, done: false }]));
@@ -75,6 +77,7 @@ export async function runActivity(runtime: ActivityRuntime, activity: Extract<Ac
       state.retries++;
       state.done = outcome.final;
       state.error = outcome.error;
+      state.result = outcome.result;
       state.dueMs = Date.now() + (outcome.delay ?? 0) * 1000;
     }
     const waiting = [...progress.values()].filter((state) => !state.done);
@@ -82,4 +85,5 @@ export async function runActivity(runtime: ActivityRuntime, activity: Extract<Ac
   }
   const failed = [...progress].filter(([, state]) => state.done && state.error !== undefined).map(([handler]) => handlerTitle(handler));
   if (failed.length) throw new ActivityError(`The ${activity} activity failed: ${failed.join(', ')} failed for good.`);
+  return Object.fromEntries([...progress].filter(([, state]) => state.result !== undefined).map(([handler, state]) => [handler.id, state.result]));
 }

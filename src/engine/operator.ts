@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { connect, type Api, type ConnectOptions } from '../client/api.ts';
 import { WatchHub } from '../client/watch-hub.ts';
 import { asap, type Lifecycle } from '../core/lifecycles.ts';
-import { namespaceScope, type NamespacePattern } from '../core/namespace-patterns.ts';
+import { literalNamespaces, namespaceScope, type NamespacePattern } from '../core/namespace-patterns.ts';
+import { version } from '../core/version.ts';
 import type { Memo } from '../registry/context.ts';
 import { getDefaultRegistry } from '../registry/default-registry.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -19,9 +20,10 @@ import { enableSubhandling } from './changing.ts';
 import { EventPoster } from './event-poster.ts';
 import { createIndexes, IndexReadiness } from './indexes.ts';
 import { logsToEvents } from './log-events.ts';
-import { defaultLogger, listenToObjectRecords } from './logging.ts';
+import { defaultLogger, listenToObjectRecords, namedLogger } from './logging.ts';
 import { observeNamespaces } from './namespace-observer.ts';
 import { Orchestrator } from './orchestrator.ts';
+import { serveLiveness, type LivenessEndpoint } from './probing.ts';
 import { observeResources } from './resource-observer.ts';
 import { apiPatcher, type OperatorRuntime } from './runtime.ts';
 
@@ -51,6 +53,10 @@ export interface OperatorOptions {
   signal?: AbortSignal;
   /** Called once the operator serves its resources. */
   onReady?: () => void;
+  /** Serve the `on.probe` results at this URL (`http://0.0.0.0:8080/healthz`), as `kopf run --liveness` does. */
+  liveness?: string;
+  /** Called with the liveness endpoint's actual URL once it serves (useful with port 0). */
+  onLiveness?: (url: string) => void;
 }
 
 const sources = { kubeconfig: 'Client is configured via kubeconfig file.', 'in-cluster': 'Client is configured in cluster with service account.', text: 'Client is configured via kubeconfig text.' };
@@ -83,18 +89,23 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     stopping.abort();
   };
 
-  logger.debug(`Starting kopf-ts.`);
-  const api = options.api ?? (await connect({ ...options.connection, transport: transportSettings(settings) }));
+  logger.debug(`Starting kopf-ts ${version}.`);
+  const api = options.api ?? (await connect({ ...options.connection, transport: { ...transportSettings(settings), ...options.connection?.transport } }));
   const events = new EventPoster({ post: (object, event) => api.event(object, event), settings: () => settings.posting, logger });
   const stopPostingLogs = listenToObjectRecords(operatorId, logsToEvents(events, () => settings.posting));
   const indexes = { view: createIndexes(registry.handlersOf('index').map((handler) => handler.id)), readiness: new IndexReadiness() };
   const parts = { registry, settings, memo, logger, api, events, indexes: indexes.view };
   let hub: WatchHub | undefined;
   let orchestrator: Orchestrator | undefined;
+  let liveness: LivenessEndpoint | undefined;
   try {
     await runActivity(parts, 'startup', stopping.signal);
     checkSettings(settings);
     logger.debug(sources[api.connection.source]);
+    if (options.liveness) {
+      liveness = await serveLiveness(options.liveness, () => runActivity(parts, 'probe'), namedLogger(logger, 'kopf.activities.probe'));
+      options.onLiveness?.(liveness.url);
+    }
     enableSubhandling();
     const watching = settings.watching;
     hub = new WatchHub(api.transport, {
@@ -115,7 +126,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     if (scope.clusterwide) {
       await revise();
     } else if (settings.scanning.disabled) {
-      namespaces = scope.patterns.filter((pattern): pattern is string => typeof pattern === 'string');
+      namespaces = literalNamespaces(scope.patterns);
       await revise();
     } else {
       const ready = new Promise<void>((resolve) => {
@@ -137,6 +148,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     fail(error);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await liveness?.close();
     await orchestrator?.stop();
     stopPostingLogs();
     await events.stop(settings.queueing.exitTimeout);
@@ -161,6 +173,8 @@ function transportSettings(settings: OperatorSettings): ConnectOptions['transpor
  */
 export async function run(options: OperatorOptions = {}): Promise<void> {
   const logger = options.logger ?? defaultLogger();
+  // The operator's own tree, so that a limit changed by on.startup handlers counts.
+  const settings = options.settings ?? Settings();
   const stop = new AbortController();
   options.signal?.addEventListener('abort', () => {
     logger.info('Stop-flag is raised. Operator is stopping.');
@@ -170,13 +184,13 @@ export async function run(options: OperatorOptions = {}): Promise<void> {
     logger.info(`Signal ${name} is received. Operator is stopping.`);
     stop.abort();
     // The last resort against a stop that hangs (a handler that never returns): exit regardless.
-    const limit = options.settings?.process.ultimateExitingTimeout ?? Settings().process.ultimateExitingTimeout;
+    const limit = settings.process.ultimateExitingTimeout;
     if (limit !== null) setTimeout(() => process.exit(1), limit * 1000).unref();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await operator({ ...options, logger, signal: stop.signal });
+    await operator({ ...options, settings, logger, signal: stop.signal });
     process.exitCode = 0;
   } catch (error) {
     process.exitCode = 1;

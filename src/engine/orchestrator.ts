@@ -7,6 +7,7 @@
 import type { Resource } from '../core/resource-selector.ts';
 import type { InterestProblem } from '../registry/resources-of-interest.ts';
 import type { OperatorRuntime } from './runtime.ts';
+import { watchSelectors } from './watch-selectors.ts';
 import { Watcher } from './watcher.ts';
 
 function resourceName(resource: Resource): string {
@@ -45,7 +46,7 @@ export class Orchestrator {
     const { registry, logger } = this.runtime;
     const interest = registry.resourcesOfInterest(discovered);
     for (const kind of Object.keys(problemTitles) as InterestProblem['kind'][]) {
-      const subjects = interest.problems.filter((problem) => problem.kind === kind).map(problemSubject).filter((subject) => !this.#reported.has(`${kind}:${subject}`));
+      const subjects = [...new Set(interest.problems.filter((problem) => problem.kind === kind).map(problemSubject))].filter((subject) => !this.#reported.has(`${kind}:${subject}`));
       if (!subjects.length) continue;
       for (const subject of subjects) this.#reported.add(`${kind}:${subject}`);
       logger.warn(`${problemTitles[kind]}: ${subjects.join(', ')}`);
@@ -73,7 +74,8 @@ export class Orchestrator {
   }
 
   #start(key: string, resource: Resource, namespace: string | undefined): void {
-    const watcher = new Watcher(this.runtime, resource, namespace === undefined ? {} : { namespace });
+    const selectors = watchSelectors(this.runtime.settings.watching, resource);
+    const watcher = new Watcher(this.runtime, resource, namespace === undefined ? selectors : { namespace, ...selectors });
     this.#running.set(key, watcher);
     watcher.run().catch((error: unknown) => {
       if (this.#running.get(key) !== watcher) return;

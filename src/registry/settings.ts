@@ -385,6 +385,7 @@ function orNull(inner: Rule): Rule {
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const duration = rule('a non-negative number', (value) => isNumber(value) && value >= 0);
+const positiveDuration = rule('a positive number', (value) => isNumber(value) && value > 0);
 const positiveInteger = rule('a positive integer', (value) => Number.isInteger(value) && (value as number) > 0);
 const nonNegativeInteger = rule('a non-negative integer', (value) => Number.isInteger(value) && (value as number) >= 0);
 const integer = rule('an integer', Number.isInteger);
@@ -473,7 +474,7 @@ const RULES: { [G in keyof SettingsGroups]: { [F in keyof SettingsGroups[G]]-?: 
     clientTimeout: orNull(duration),
     connectTimeout: orNull(duration),
     reconnectBackoff: duration,
-    inactivityTimeout: duration,
+    inactivityTimeout: positiveDuration,
     chunkSize: orNull(positiveInteger),
     initialStreaming: boolean,
     labelSelectors: selectorMap,

@@ -1,0 +1,78 @@
+/**
+ * Activities: startup handlers run first and may change the settings (retried on temporary errors; a
+ * permanent failure stops the operator), cleanup handlers run at the end, and probes answer on the
+ * liveness endpoint.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PermanentError, TemporaryError } from '../../src/core/handler-errors.ts';
+import type { TestCluster } from '../../src/kits/testing/test-cluster.ts';
+import { Registry } from '../../src/registry/registry.ts';
+import { startExampleCluster } from '../support/engine-cluster.ts';
+import { startOperator } from '../support/operator.ts';
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startExampleCluster();
+});
+afterAll(async () => cluster?.stop());
+
+describe('activities', () => {
+  it('run startup (with retries) before anything else and cleanup at the end', async () => {
+    const registry = new Registry();
+    const order: string[] = [];
+    registry.on.startup(function configureFn({ retry, settings, memo }) {
+      order.push(`startup ${retry}`);
+      if (retry === 0) throw new TemporaryError('not yet', { delay: 0.1 });
+      settings.posting.level = 'warn';
+      memo.ready = true;
+    });
+    registry.on.cleanup(function goodbyeFn({ memo }) {
+      order.push(`cleanup ${memo.ready}`);
+    });
+    const operator = await startOperator(cluster, { registry });
+    order.push('ready');
+    await operator.stop();
+    expect(order).toEqual(['startup 0', 'startup 1', 'ready', 'cleanup true']);
+    expect(operator.matching(/^Activity 'configureFn' failed temporarily: not yet$/)).toHaveLength(1);
+  });
+
+  it('stop the operator when a startup handler fails for good', async () => {
+    const registry = new Registry();
+    registry.on.startup(function brokenFn() {
+      throw new PermanentError('no database');
+    });
+    await expect(startOperator(cluster, { registry })).rejects.toThrow(/The startup activity failed: Activity 'brokenFn' failed for good\./);
+  });
+
+  it('answer probes on the liveness endpoint, and 500 when a probe fails', async () => {
+    const registry = new Registry();
+    let healthy = true;
+    registry.on.probe(function pingFn() {
+      return { ok: true };
+    });
+    registry.on.probe(function dbFn() {
+      if (!healthy) throw new PermanentError('db down');
+      return 'connected';
+    });
+    let url = '';
+    const operator = await startOperator(cluster, { registry, liveness: 'http://127.0.0.1:0/healthz', onLiveness: (served) => (url = served) });
+    try {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ pingFn: { ok: true }, dbFn: 'connected' });
+      expect((await fetch(url.replace('/healthz', '/other'))).status).toBe(404);
+    } finally {
+      await operator.stop();
+    }
+    healthy = false;
+    const failing = await startOperator(cluster, { registry, liveness: 'http://127.0.0.1:0/healthz', onLiveness: (served) => (url = served) });
+    try {
+      const response = await fetch(url);
+      expect(response.status).toBe(500);
+      expect(await response.text()).toMatch(/Activity 'dbFn' failed for good/);
+    } finally {
+      await failing.stop();
+    }
+  });
+});
