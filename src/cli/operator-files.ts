@@ -1,0 +1,62 @@
+/**
+ * Loading the user's operator code for `kopf run`: importing a file runs its `kopf.on.*` calls, which
+ * register the handlers into the default registry the engine then serves. `bin/kopf.js` has registered
+ * tsx, so `.ts` files load as they are, with no build step.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Operator code that could not be loaded; the message is worded for the user, the cause kept for `-v`. */
+export class OperatorLoadError extends Error {
+  override name = 'OperatorLoadError';
+}
+
+/**
+ * Imports the operator files in the order given, then the modules. Files are paths relative to `cwd`;
+ * modules are package names or paths, resolved from `cwd` as `require.resolve` does there (so a
+ * package must be installed where the command runs). Stops at the first failure with an
+ * `OperatorLoadError`: `no such operator file: <path>` or `cannot load <path>: <message>`.
+ */
+export async function loadOperatorCode(files: readonly string[], modules: readonly string[], cwd = process.cwd()): Promise<void> {
+  for (const file of files) {
+    const path = resolve(cwd, file);
+    if (!existsSync(path)) throw new OperatorLoadError(`no such operator file: ${file}`);
+    await importOperatorCode(file, path);
+  }
+  // Any file name inside `cwd` makes a resolver that starts there; the file need not exist.
+  const resolver = createRequire(join(cwd, 'kopf-run.js'));
+  for (const module of modules) {
+    let path: string;
+    try {
+      path = resolver.resolve(module);
+    } catch (error) {
+      throw loadError(module, error);
+    }
+    await importOperatorCode(module, path);
+  }
+}
+
+async function importOperatorCode(label: string, path: string): Promise<void> {
+  try {
+    await import(pathToFileURL(path).href);
+  } catch (error) {
+    throw loadError(label, error);
+  }
+}
+
+function loadError(label: string, error: unknown): OperatorLoadError {
+  return new OperatorLoadError(`cannot load ${label}: ${errorText(error)}`, { cause: error });
+}
+
+/**
+ * The error's message, with the place of a syntax error when only the stack has it: esbuild's
+ * messages (ES modules) name `file:line:col` themselves, V8's (CommonJS) put `file:line` first in
+ * the stack instead.
+ */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const place = error instanceof SyntaxError ? /^(.+:\d+)\n/.exec(error.stack ?? '')?.[1] : undefined;
+  return place ? `${error.message} (${place})` : error.message;
+}
