@@ -26,7 +26,7 @@ export interface Credentials {
 }
 
 /** What a connection's configuration was loaded from (see {@link ConnectionInfo.source}). */
-export type ConnectionSource = 'kubeconfig' | 'in-cluster' | 'text';
+export type ConnectionSource = 'kubeconfig' | 'in-cluster' | 'text' | 'login';
 
 /** How to reach one API server and as whom. */
 export interface ConnectionInfo {
@@ -51,8 +51,11 @@ export interface ConnectionInfo {
   source: ConnectionSource;
   /** The current credentials; cheap to call per request (providers cache their tokens). */
   credentials(): Promise<Credentials>;
-  /** Drops every cached credential and loads them again from their source (after a 401). */
-  reauthenticate(): Promise<void>;
+  /**
+   * Drops every cached credential and loads them again from their source (after a 401). `rejected` are the
+   * credentials the server refused, so that a source with several (login handlers) drops only those.
+   */
+  reauthenticate(rejected?: Credentials): Promise<void>;
 }
 
 /** Where to load the configuration from. Without options: `KUBECONFIG`, else in-cluster, else `~/.kube/config`. */

@@ -209,9 +209,9 @@ class HttpTransport implements Transport {
   }
 
   /** Re-authenticates once; a failure to do so is reported as the 401 it follows. */
-  private async reauthenticate(subject: RequestSubject): Promise<void> {
+  private async reauthenticate(subject: RequestSubject, rejected: Credentials): Promise<void> {
     try {
-      await this.connection.reauthenticate();
+      await this.connection.reauthenticate(rejected);
     } catch (error) {
       const status = { kind: 'Status' as const, code: 401, reason: 'Unauthorized', message: `Unauthorized; re-authentication failed: ${(error as Error).message}` };
       throw new UnauthorizedError(401, status, { request: subject, identity: this.connection.identity });
@@ -246,7 +246,7 @@ class HttpTransport implements Transport {
       if (sent.statusCode < 300) return body as T;
       if (sent.statusCode === 401 && !reauthenticated) {
         reauthenticated = true;
-        await this.reauthenticate(subject);
+        await this.reauthenticate(subject, credentials);
         continue;
       }
       const error = this.errorOf(sent, body, subject);
@@ -283,7 +283,7 @@ class HttpTransport implements Transport {
       const body = parseBody(text, sent.headers);
       if (sent.statusCode === 401 && !reauthenticated) {
         reauthenticated = true;
-        await this.reauthenticate(subject);
+        await this.reauthenticate(subject, credentials);
         continue;
       }
       throw this.errorOf(sent, body, subject);

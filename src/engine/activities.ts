@@ -46,7 +46,7 @@ interface Progress {
  * with the results of those that returned something, by handler id; rejects with an `ActivityError`
  * naming those that failed.
  */
-export async function runActivity(runtime: ActivityRuntime, activity: Extract<Activity, 'startup' | 'cleanup' | 'probe'>, signal?: AbortSignal): Promise<Record<string, unknown>> {
+export async function runActivity(runtime: ActivityRuntime, activity: Activity, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const handlers = runtime.registry.activityHandlers(activity);
   const logger = namedLogger(runtime.logger, `kopf.activities.${activity}`);
   const progress = new Map<ActivityHandler, Progress>(handlers.map((handler) => [handler, { retries: 0, startedMs: Date.now(), dueMs: 0, done: false }]));
@@ -71,6 +71,8 @@ export async function runActivity(runtime: ActivityRuntime, activity: Extract<Ac
         limits: handler,
         defaults: { errors: handler.errors, backoff: runtime.settings.execution.defaultBackoff },
         attempt: { retries: state.retries, runtime: (nowMs - state.startedMs) / 1000 },
+        // Login handlers return connections and credentials, not JSON.
+        rawResult: activity === 'authentication',
         invoke: () => runInScope({ settings: runtime.settings, events: runtime.events }, () => handler.fn(context)),
         logger,
       });

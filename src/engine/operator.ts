@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { connect, type Api, type ConnectOptions } from '../client/api.ts';
+import { Api, connect, type ConnectOptions } from '../client/api.ts';
+import type { ConnectionSource } from '../client/config.ts';
+import { createTransport } from '../client/transport.ts';
 import { WatchHub } from '../client/watch-hub.ts';
 import { asap, type Lifecycle } from '../core/lifecycles.ts';
 import { literalNamespaces, namespaceScope, type NamespacePattern } from '../core/namespace-patterns.ts';
@@ -15,13 +17,14 @@ import type { Memo } from '../registry/context.ts';
 import { getDefaultRegistry } from '../registry/default-registry.ts';
 import type { Registry } from '../registry/registry.ts';
 import { checkSettings, Settings, type OperatorSettings } from '../registry/settings.ts';
-import { runActivity } from './activities.ts';
+import { runActivity, type ActivityRuntime } from './activities.ts';
 import { enableSubhandling } from './changing.ts';
 import { EventPoster } from './event-poster.ts';
 import { createIndexes, IndexReadiness } from './indexes.ts';
 import { logsToEvents } from './log-events.ts';
 import { defaultLogger, listenToObjectRecords, namedLogger } from './logging.ts';
 import { observeNamespaces } from './namespace-observer.ts';
+import { CredentialsVault } from './login.ts';
 import { Orchestrator } from './orchestrator.ts';
 import { serveLiveness, type LivenessEndpoint } from './probing.ts';
 import { observeResources } from './resource-observer.ts';
@@ -59,7 +62,12 @@ export interface OperatorOptions {
   onLiveness?: (url: string) => void;
 }
 
-const sources = { kubeconfig: 'Client is configured via kubeconfig file.', 'in-cluster': 'Client is configured in cluster with service account.', text: 'Client is configured via kubeconfig text.' };
+const sources: Record<ConnectionSource, string> = {
+  kubeconfig: 'Client is configured via kubeconfig file.',
+  'in-cluster': 'Client is configured in cluster with service account.',
+  text: 'Client is configured via kubeconfig text.',
+  login: 'Client is configured by the login handlers.',
+};
 
 /**
  * Runs an operator until `signal` aborts; resolves after a graceful stop, rejects with the error that
@@ -90,18 +98,27 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   };
 
   logger.debug(`Starting kopf-ts ${version}.`);
-  const api = options.api ?? (await connect({ ...options.connection, transport: { ...transportSettings(settings), ...options.connection?.transport } }));
-  const events = new EventPoster({ post: (object, event) => api.event(object, event), settings: () => settings.posting, logger });
+  const transport = () => ({ ...transportSettings(settings), ...options.connection?.transport });
+  // With login handlers, the credentials exist only after the startup handlers and the login ran.
+  const byLogin = !options.api && registry.activityHandlers('authentication').length > 0;
+  let api: Api | undefined = options.api ?? (byLogin ? undefined : await connect({ ...options.connection, transport: transport() }));
+  const events = new EventPoster({ post: (object, event) => (api ?? apiBeforeLogin).event(object, event), settings: () => settings.posting, logger });
   const stopPostingLogs = listenToObjectRecords(operatorId, logsToEvents(events, () => settings.posting));
   const indexes = { view: createIndexes(registry.handlersOf('index').map((handler) => handler.id)), readiness: new IndexReadiness() };
-  const parts = { registry, settings, memo, logger, api, events, indexes: indexes.view };
+  let parts: ActivityRuntime = { registry, settings, memo, logger, api: api ?? apiBeforeLogin, events, indexes: indexes.view };
   let hub: WatchHub | undefined;
   let orchestrator: Orchestrator | undefined;
   let liveness: LivenessEndpoint | undefined;
   try {
     await runActivity(parts, 'startup', stopping.signal);
     checkSettings(settings);
-    logger.debug(sources[api.connection.source]);
+    if (!api) {
+      const connection = await new CredentialsVault(parts, namedLogger(logger, 'kopf.activities.authentication')).connection();
+      api = new Api(connection, createTransport(connection, transport()));
+      parts = { ...parts, api };
+    }
+    const client = api;
+    logger.debug(sources[client.connection.source]);
     if (options.liveness) {
       liveness = await serveLiveness(options.liveness, () => runActivity(parts, 'probe'), namedLogger(logger, 'kopf.activities.probe'));
       options.onLiveness?.(liveness.url);
@@ -120,8 +137,8 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     const running = new Orchestrator(runtime, fail);
     orchestrator = running;
     let namespaces: string[] | undefined;
-    const revise = async () => running.revise(await api.discovery.resources(registry.groupsOfInterest()), namespaces);
-    api.discovery.onChange(() => void revise().catch(fail));
+    const revise = async () => running.revise(await client.discovery.resources(registry.groupsOfInterest()), namespaces);
+    client.discovery.onChange(() => void revise().catch(fail));
     if (!settings.scanning.disabled) void observeResources(runtime).catch(fail);
     if (scope.clusterwide) {
       await revise();
@@ -154,12 +171,19 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     await events.stop(settings.queueing.exitTimeout);
     await runActivity(parts, 'cleanup').catch((error: unknown) => logger.error({ err: error }, String(error)));
     hub?.close();
-    if (!options.api) await api.close();
+    if (!options.api) await api?.close();
     logger.debug('Root tasks are stopped: finishing normally; tasks left: none.');
     logger.debug('Hung tasks stopping is skipped: no tasks given.');
   }
   if (fatal) throw fatal.error;
 }
+
+/** What startup handlers get as `api` while login handlers are yet to provide the credentials. */
+const apiBeforeLogin = new Proxy({} as Api, {
+  get(_target, member) {
+    throw new Error(`the api is not available before the on.login handlers ran (asked for api.${String(member)}): use it in later handlers`);
+  },
+});
 
 /** The client's transport settings from `settings.networking`. */
 function transportSettings(settings: OperatorSettings): ConnectOptions['transport'] {

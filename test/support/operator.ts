@@ -36,8 +36,12 @@ export interface TestOperator {
   readonly ended: Promise<void>;
 }
 
-/** Starts `operator()` against the cluster with the given options (cluster-wide unless namespaces are given). */
-export async function startOperator(cluster: TestCluster, options: OperatorOptions = {}): Promise<TestOperator> {
+/**
+ * Starts `operator()` against the cluster with the given options (cluster-wide unless namespaces are
+ * given), with a counting client — or, with `counting: false`, with none, so that the operator connects
+ * by itself (login handlers).
+ */
+export async function startOperator(cluster: TestCluster, options: OperatorOptions = {}, { counting: withCounting = true } = {}): Promise<TestOperator> {
   const lines: string[] = [];
   const requests: SentRequest[] = [];
   const connection = await loadConnection({ kubeconfig: cluster.kubeconfigPath });
@@ -55,7 +59,8 @@ export async function startOperator(cluster: TestCluster, options: OperatorOptio
   const stop = new AbortController();
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
-  const ended = operator({ clusterwide: !options.namespaces, ...options, api, logger, signal: stop.signal, onReady: ready }).finally(() => api.close());
+  const client = withCounting ? { api } : {};
+  const ended = operator({ clusterwide: !options.namespaces, ...options, ...client, logger, signal: stop.signal, onReady: ready }).finally(() => api.close());
   await Promise.race([started, ended]);
   const matching = (pattern: RegExp) => lines.filter((line) => pattern.test(line));
   return {
