@@ -62,6 +62,7 @@ export { EVERYTHING } from './core/resource-selector.ts';
 // Running operators: embedding, logging, Kubernetes Events (docs/walkthrough.md, docs/events.md).
 export { operator, run, type OperatorOptions } from './engine/operator.ts';
 export { configure, type LoggingOptions, type LogFormat, type LogLevel } from './engine/logging.ts';
+export { loginWithKubeconfig, loginWithServiceAccount, LoginError, type LoginCredentials } from './engine/login.ts';
 export {
   event,
   info,

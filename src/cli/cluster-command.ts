@@ -8,6 +8,13 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** Parses `--time-scale`: a positive factor for simulated durations. */
+function parseTimeScale(value: string): number {
+  const factor = Number(value);
+  if (!Number.isFinite(factor) || factor <= 0) throw new Error(`--time-scale must be a positive number, not "${value}"`);
+  return factor;
+}
+
 /** `kopf cluster`: the embedded API server on its own, for kubectl and any client. */
 export function registerClusterCommand(program: Command): void {
   program
@@ -17,17 +24,22 @@ export function registerClusterCommand(program: Command): void {
     .option('--address <address>', 'address to listen on', '127.0.0.1')
     .option('--kubeconfig <path>', 'where to write the kubeconfig (default: a temporary file)')
     .option('--http', 'serve plain HTTP without authentication (loopback only)', false)
-    .action(async (options: { port: number; address: string; kubeconfig?: string; http: boolean }) => {
+    .option('--no-run-pods', 'do not schedule and run pods (no kubelet, scheduler or workload controllers)')
+    .option('--time-scale <factor>', 'real seconds per simulated second of running pods (0.01: a 10 s back-off takes 100 ms)', parseTimeScale, 1)
+    .action(async (options: { port: number; address: string; kubeconfig?: string; http: boolean; runPods: boolean; timeScale: number }) => {
       const started = Date.now();
       const cluster = await EmbeddedCluster.start({
         port: options.port,
         address: options.address,
         kubeconfigPath: options.kubeconfig,
         http: options.http,
+        runPods: options.runPods,
+        timeScale: options.timeScale,
       });
       console.log(`Embedded Kubernetes API server (v1.32) at ${cluster.url}, ready in ${Date.now() - started} ms.`);
       console.log(`Kubeconfig: ${cluster.kubeconfigPath}`);
       console.log(`Try: kubectl --kubeconfig ${cluster.kubeconfigPath} get namespaces`);
+      if (options.runPods) console.log(`Pods run in simulation on node kopf-ts-node, at time scale ${options.timeScale} (see docs/embedded-cluster.md).`);
       console.log(`Fault injection: POST ${cluster.url}/_kopf/faults (see docs/embedded-cluster.md). Stop with Ctrl+C.`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -28,6 +28,12 @@ describe('kopf run: arguments to a plan', () => {
     expect(plan?.modules).toEqual(['pkg-one', './local.ts']);
   });
 
+  it('passes the liveness endpoint to the operator', async () => {
+    const { plan } = await parse(['op.ts', '-A', '--liveness', 'http://0.0.0.0:8080/healthz']);
+    expect(plan?.operator).toEqual({ clusterwide: true, standalone: false, liveness: 'http://0.0.0.0:8080/healthz' });
+    expect((await parse(['op.ts', '-L', 'http://localhost/'])).plan?.operator.liveness).toBe('http://localhost/');
+  });
+
   it('runs modules alone, without files', async () => {
     const { plan } = await parse(['-m', 'my-operator']);
     expect(plan?.files).toEqual([]);

@@ -20,6 +20,7 @@ export interface RunFlags {
   logPrefix?: boolean;
   logRefkey?: string;
   embedded?: boolean;
+  liveness?: string;
 }
 
 /** What `kopf run` does, decided from its arguments before anything is loaded or started. */
@@ -29,7 +30,7 @@ export interface RunPlan {
   /** For `configure()` of the engine's logging: `-v`/`-d` → debug, `-q` → warn, else info. */
   logging: Pick<LoggingOptions, 'level' | 'format' | 'prefix' | 'refkey'>;
   /** The operator's scope: `-A` → cluster-wide, `-n` → those namespace patterns, neither → the engine's fallback. */
-  operator: Pick<OperatorOptions, 'clusterwide' | 'namespaces' | 'standalone'>;
+  operator: Pick<OperatorOptions, 'clusterwide' | 'namespaces' | 'standalone' | 'liveness'>;
   /** Start the embedded cluster in this process and run against it. */
   embedded: boolean;
   /** Print stacks of load and fatal errors (`-v`/`-d`). */
@@ -63,6 +64,7 @@ export function planRun(files: string[], flags: RunFlags): RunPlan {
       ...(flags.allNamespaces ? { clusterwide: true } : {}),
       ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
       standalone: Boolean(flags.standalone),
+      ...(flags.liveness === undefined ? {} : { liveness: flags.liveness }),
     },
     embedded: Boolean(flags.embedded),
     showStacks: debug,
@@ -95,6 +97,7 @@ export function registerRunCommand(program: Command, execute: (plan: RunPlan) =>
     .option('--no-log-prefix', 'no object prefix in log messages')
     .option('--log-refkey <key>', 'the JSON key of the object in --log-format=json')
     .option('--embedded', 'start the embedded Kubernetes API server in this process and run against it')
+    .option('-L, --liveness <url>', 'serve the on.probe results for liveness probes, e.g. http://0.0.0.0:8080/healthz')
     .showHelpAfterError('(kopf run --help shows the usage)')
     .exitOverride((error) => {
       if (error.exitCode !== 0) throw new CommanderError(2, error.code, error.message);
