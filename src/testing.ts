@@ -9,3 +9,4 @@ export { startCluster, defaultBackend, type StartClusterOptions } from './kits/t
 export type { TestCluster, KubeObject, RawResponse, WaitOptions } from './kits/testing/test-cluster.ts';
 export { EmbeddedCluster, type EmbeddedClusterOptions } from './cluster/cluster.ts';
 export type { FaultSettings } from './cluster/faults.ts';
+export { OperatorRunner, type OperatorRunnerOptions, type OperatorRunnerStopOptions, type OperatorRunnerOutcome } from './kits/testing/operator-runner.ts';

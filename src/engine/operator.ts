@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Api, connect, type ConnectOptions } from '../client/api.ts';
 import type { ConnectionSource } from '../client/config.ts';
-import { createTransport } from '../client/transport.ts';
+import { createTransport, type RetryNotice } from '../client/transport.ts';
 import { WatchHub } from '../client/watch-hub.ts';
 import { asap, type Lifecycle } from '../core/lifecycles.ts';
 import { literalNamespaces, namespaceScope, type NamespacePattern } from '../core/namespace-patterns.ts';
@@ -98,7 +98,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   };
 
   logger.debug(`Starting kopf-ts ${version}.`);
-  const transport = () => ({ ...transportSettings(settings), ...options.connection?.transport });
+  const transport = () => ({ ...transportSettings(settings, logger), ...options.connection?.transport });
   // With login handlers, the credentials exist only after the startup handlers and the login ran.
   const byLogin = !options.api && registry.activityHandlers('authentication').length > 0;
   let api: Api | undefined = options.api ?? (byLogin ? undefined : await connect({ ...options.connection, transport: transport() }));
@@ -186,9 +186,11 @@ const apiBeforeLogin = new Proxy({} as Api, {
 });
 
 /** The client's transport settings from `settings.networking`. */
-function transportSettings(settings: OperatorSettings): ConnectOptions['transport'] {
+function transportSettings(settings: OperatorSettings, logger: Logger): NonNullable<ConnectOptions['transport']> {
   const { requestTimeout } = settings.networking;
-  return requestTimeout === null ? {} : { timeoutMs: requestTimeout * 1000 };
+  const onRetry = (notice: RetryNotice) =>
+    logger.debug(`Request attempt #${notice.attempt}/${notice.limit} failed; will retry in ${notice.delayMs / 1000} seconds: ${notice.error.message}`);
+  return requestTimeout === null ? { onRetry } : { timeoutMs: requestTimeout * 1000, onRetry };
 }
 
 /**
