@@ -16,10 +16,11 @@ import { parseFaultRequest, type Faults } from './faults.ts';
 import { unrecognizedBody, type ObjectApi, type FieldValidation, type WriteOptions, type WriteResult } from './objects.ts';
 import type { OpenApiService } from './openapi-service.ts';
 import type { Patcher } from './patching.ts';
-import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from './protobuf/decode.ts';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/media-type.ts';
 import { parseResourcePath, type ResourceRequest } from './request-info.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './resource-type.ts';
 import type { CrdController } from './controllers/crd-controller.ts';
+import type { PodLogAnswer } from './controllers/pod-runtime/pod-log-request.ts';
 import type { NamespaceController } from './controllers/namespace-controller.ts';
 import type { Reviews } from './reviews.ts';
 import type { ScaleApi } from './scale.ts';
@@ -52,8 +53,8 @@ export interface ApiServerParts {
   crds: CrdController;
   openapi: OpenApiService;
   faults: Faults;
-  /** Container logs for `pods/log` (the simulated kubelet's output). */
-  podLog: (namespace: string, name: string, container: string | undefined, previous: boolean) => string | undefined;
+  /** `pods/{name}/log`: the text so far and, with `follow`, the rest as it comes (the simulated kubelet's logs). */
+  podLog: (pod: KubeObject, query: URLSearchParams) => PodLogAnswer;
 }
 
 /** Upstream indents JSON for curl; everyone else gets compact bodies (§2.2). */
@@ -65,10 +66,16 @@ function warningHeader(warnings: string[]): string[] {
   return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+// Plain 'data'/'end' listeners: a stream's async iterator costs several promises per request.
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', reject);
+    // A client gone before its body ended (after 'end', settling again changes nothing).
+    req.once('close', () => reject(new Error('the request was closed before its body ended')));
+  });
 }
 
 function queryBool(query: URLSearchParams, name: string): boolean | undefined {
@@ -302,14 +309,17 @@ export class ApiServer {
     this.send(req, res, 200, faults.current);
   }
 
-  /** Decodes a request body: JSON, YAML, or the protobuf kubectl sends for typed creates (§0.3). */
-  private decodeBody(req: IncomingMessage, raw: Buffer, type: ResourceType): KubeObject {
+  /** Reads and decodes a request body: JSON, YAML, or the protobuf kubectl sends for typed creates (§0.3). */
+  private async readObject(req: IncomingMessage, type: ResourceType): Promise<KubeObject> {
+    const raw = await readBody(req);
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
     // Protobuf decoding failures are ApiErrors already (415 for kinds outside our subset, 400 for bad bytes).
     if (contentType === PROTOBUF_MEDIA_TYPE) {
       if (!raw.subarray(0, 4).equals(protobufPrefix)) {
         throw unrecognizedBody(type, `provided data does not appear to be a protobuf message, expected prefix [${[...protobufPrefix].join(' ')}]`, raw.toString());
       }
+      // Loaded on the first protobuf body: the decoder and its schema are megabytes that JSON-only clients never need.
+      const { decodeProtobufBody } = await import('./protobuf/decode.ts');
       return decodeProtobufBody(raw) as unknown as KubeObject;
     }
     if (contentType !== 'application/json' && contentType !== 'application/yaml') {
@@ -361,7 +371,7 @@ export class ApiServer {
       case 'watch':
         return this.watch(req, res, type, info, query, expire);
       case 'create': {
-        const body = this.decodeBody(req, await readBody(req), type);
+        const body = await this.readObject(req, type);
         if (type.ephemeral) return this.send(req, res, 201, reviews.review(type, body));
         const options = writeOptions(query, req, 'create');
         const result = objects.create(type, ns, body, options);
@@ -373,7 +383,7 @@ export class ApiServer {
       }
       case 'update': {
         const options = writeOptions(query, req, 'update');
-        const body = this.decodeBody(req, await readBody(req), type);
+        const body = await this.readObject(req, type);
         return this.sendWrite(req, res, objects.update(type, ns, info.name!, body, options));
       }
       case 'patch': {
@@ -410,7 +420,7 @@ export class ApiServer {
         }
         case 'update': {
           const options = writeOptions(query, req, 'update');
-          const body = this.decodeBody(req, await readBody(req), type);
+          const body = await this.readObject(req, type);
           return this.sendWrite(req, res, objects.update(type, ns, name, body, options, { fromPatch: false, subresource: 'status' }));
         }
         case 'patch': {
@@ -427,7 +437,7 @@ export class ApiServer {
           return this.send(req, res, 200, scale.get(type, ns, name));
         case 'update': {
           const options = writeOptions(query, req, 'update');
-          return this.sendWrite(req, res, scale.update(type, ns, name, this.decodeBody(req, await readBody(req), type), options));
+          return this.sendWrite(req, res, scale.update(type, ns, name, await this.readObject(req, type), options));
         }
         case 'patch': {
           const options = writeOptions(query, req, 'patch');
@@ -437,20 +447,19 @@ export class ApiServer {
       throw methodNotAllowed();
     }
     if (sub === 'log' && type.group === '' && type.plural === 'pods' && info.verb === 'get') {
-      const pod = objects.get(type, ns, name);
-      const text = this.parts.podLog(ns!, name, query.get('container') ?? undefined, queryBool(query, 'previous') ?? false);
-      if (text === undefined) {
-        const containers = ((pod.spec as { containers?: Array<{ name: string }> })?.containers ?? []).map((c) => c.name);
-        if (!query.get('container') && containers.length > 1) {
-          throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
-        }
-      }
+      const answer = this.parts.podLog(objects.get(type, ns, name), query);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end(text ?? '');
+      if (!answer.follow) {
+        res.end(answer.text);
+        return;
+      }
+      res.write(answer.text);
+      const cancel = answer.follow((text) => res.write(text), () => res.end());
+      res.on('close', cancel);
       return;
     }
     if (sub === 'finalize' && type.group === '' && type.plural === 'namespaces' && info.verb === 'update') {
-      const body = this.decodeBody(req, await readBody(req), type);
+      const body = await this.readObject(req, type);
       const current = objects.get(type, undefined, name);
       const next = { ...current, spec: { ...(current.spec as object), finalizers: (body.spec as { finalizers?: string[] })?.finalizers ?? [] } };
       return this.sendWrite(req, res, this.parts.namespaces.finalize(name, (next.spec as { finalizers: string[] }).finalizers));

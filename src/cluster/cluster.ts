@@ -5,12 +5,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServingCertificates } from '../core/certificates.ts';
 import { ApiServer } from './api-server.ts';
 import { bootstrapObjects } from './bootstrap.ts';
 import { CrdController } from './controllers/crd-controller.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { NamespaceController } from './controllers/namespace-controller.ts';
+import { podLog } from './controllers/pod-runtime/pod-log-request.ts';
+import { Workloads } from './controllers/workloads.ts';
 import { Deleter } from './deletion.ts';
 import { Faults } from './faults.ts';
 import { kubeconfigYaml } from '../core/kubeconfig.ts';
@@ -44,9 +45,31 @@ export interface EmbeddedClusterOptions {
    * (the user) is accepted. The bearer token keeps working beside it.
    */
   clientCaPem?: string;
+  /**
+   * Run pods: a scheduler binds them to the node, a simulated kubelet runs
+   * their containers, and the Deployment, ReplicaSet and Job controllers
+   * make pods for their workloads (docs/embedded-cluster.md, "Running
+   * pods"). Off by default, as on the test control plane, which has none.
+   */
+  runPods?: boolean;
+  /**
+   * Real seconds per simulated second for running pods (default 1): with
+   * 0.01 a `sleep 5` lasts 50 ms and a 10 s crash-loop back-off 100 ms.
+   */
+  timeScale?: number;
 }
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * A CA and a serving certificate for HTTPS on `address`. The certificate
+ * code is loaded only here: its X.509 library is about 10 MB of memory that
+ * a `--http` cluster never needs.
+ */
+async function servingCertificatesFor(address: string) {
+  const { createServingCertificates } = await import('../core/certificates.ts');
+  return createServingCertificates({ hosts: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'], ips: ['127.0.0.1', ...(loopback.has(address) ? [] : [address])] });
+}
 
 /** The version the server reports: kubectl's dispatcher picks its kubectl from the minor (§0.1). */
 const serverVersion = {
@@ -143,9 +166,7 @@ export class EmbeddedCluster {
     if (this.options.http && !loopback.has(address)) {
       throw new Error(`--http serves without authentication and is refused on the non-loopback address ${address}`);
     }
-    const certificates = this.options.http
-      ? undefined
-      : await createServingCertificates({ hosts: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'], ips: ['127.0.0.1', ...(loopback.has(address) ? [] : [address])] });
+    const certificates = this.options.http ? undefined : await servingCertificatesFor(address);
     const token = this.options.http ? undefined : randomBytes(24).toString('hex');
     const caPem = certificates?.caCert ?? '';
 
@@ -153,11 +174,13 @@ export class EmbeddedCluster {
     const namespaces = new NamespaceController(this.state, this.objects, this.deleter, caPem, onError);
     const gc = new GarbageCollector(this.state, this.objects, this.deleter, onError);
     const crds = new CrdController(this.state, this.objects, this.deleter, (group, plural) => this.api?.closeWatchesOf(group, plural), onError);
-    this.controllers = [namespaces, gc, crds];
+    const workloads = this.options.runPods ? new Workloads(this.state, this.objects, this.deleter, this.options.timeScale ?? 1, onError) : undefined;
+    this.controllers = [namespaces, gc, crds, ...(workloads ? [workloads] : [])];
     this.unsubscribe = this.state.store.subscribe((event) => {
       gc.observe(event);
       namespaces.observe(event);
       crds.observe(event);
+      workloads?.observe(event);
     });
     const patcher = new Patcher(this.objects);
     this.api = new ApiServer(
@@ -172,7 +195,7 @@ export class EmbeddedCluster {
         crds,
         openapi: new OpenApiService(this.state.registry),
         faults: this.faults,
-        podLog: () => undefined,
+        podLog: (pod, query) => (workloads ? workloads.podLog(pod, query) : podLog(pod, query, undefined, this.state.now())),
       },
       {
         token,

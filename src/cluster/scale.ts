@@ -5,6 +5,7 @@ import type { ObjectApi, WriteOptions, WriteResult } from './objects.ts';
 import type { Patcher } from './patching.ts';
 import { patchMediaType } from './patching.ts';
 import type { KubeObject, ResourceType } from './resource-type.ts';
+import { copyJson } from './json-copy.ts';
 
 function readPath(obj: unknown, path: string): unknown {
   return path.replace(/^\./, '').split('.').reduce<unknown>((v, k) => record(v)?.[k], obj);
@@ -85,7 +86,7 @@ export class ScaleApi {
     const replicas = record(scale?.spec)?.replicas ?? 0;
     if (typeof replicas !== 'number') throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
     if (replicas < 0) throw negativeReplicas(type, name, replicas);
-    const next = structuredClone(parent);
+    const next = copyJson(parent);
     writePath(next, type.scale.specReplicasPath, replicas);
     const rv = scale.metadata?.resourceVersion;
     if (!rv) delete next.metadata.resourceVersion;

@@ -1,8 +1,8 @@
 import { jsonEqual } from '../../core/json.ts';
 import { FieldSet } from './field-set.ts';
-import { isJsonMap, shapeOf, type FieldType, type ListType } from './field-type.ts';
+import { isJsonMap, shapeOf, type FieldType, type ListType, type MapType } from './field-type.ts';
 import { itemsByElement } from './list-items.ts';
-import type { FieldPath } from './path-element.ts';
+import type { FieldPath, PathElement } from './path-element.ts';
 
 /** What a write did to each field: set where there was nothing, changed, or took away. */
 export interface Comparison {
@@ -28,22 +28,30 @@ function present(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
-function walk(before: unknown, after: unknown, type: FieldType, path: FieldPath, result: Comparison): void {
-  if (before === undefined && after === undefined) return;
+const noEntries: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Whether a present value has another shape than the one the pair is walked with (a map that became a string). */
+function reshapedFrom(value: unknown, type: FieldType, kind: string): boolean {
+  return present(value) !== undefined && shapeOf(type, value).kind !== kind;
+}
+
+// `path` is one array pushed and popped along the walk; result sets copy what they keep of it.
+function walk(before: unknown, after: unknown, type: FieldType, path: PathElement[], result: Comparison): void {
+  // An identical value (or nothing on both sides) has nothing added, changed or removed below it.
+  if (before === after) return;
   const shape = shapeOf(type, present(after) ?? present(before) ?? null);
   const granular = (shape.kind === 'map' && !shape.atomic) || (shape.kind === 'list' && shape.listType !== 'atomic');
-  // A value whose shape changed (a map that became a string) is compared as one value.
-  const reshaped = [before, after].some((value) => present(value) !== undefined && shapeOf(type, value).kind !== shape.kind);
-  if (!granular || reshaped) {
+  if (!granular || reshapedFrom(before, type, shape.kind) || reshapedFrom(after, type, shape.kind)) {
     compareLeaf(before, after, path, result);
     return;
   }
   compareContainer(before, after, path, result);
   if (shape.kind === 'map') {
-    const beforeMap = isJsonMap(before) ? before : {};
-    const afterMap = isJsonMap(after) ? after : {};
-    for (const name of new Set([...Object.keys(beforeMap), ...Object.keys(afterMap)])) {
-      walk(beforeMap[name], afterMap[name], shape.field(name).type, [...path, { field: name }], result);
+    const beforeMap = isJsonMap(before) ? before : noEntries;
+    const afterMap = isJsonMap(after) ? after : noEntries;
+    for (const name of Object.keys(beforeMap)) walkField(beforeMap[name], afterMap[name], shape, name, path, result);
+    for (const name of Object.keys(afterMap)) {
+      if (!Object.hasOwn(beforeMap, name)) walkField(undefined, afterMap[name], shape, name, path, result);
     }
     return;
   }
@@ -52,8 +60,17 @@ function walk(before: unknown, after: unknown, type: FieldType, path: FieldPath,
   const afterItems = itemsByElement(list, Array.isArray(after) ? after : []);
   for (const text of new Set([...beforeItems.keys(), ...afterItems.keys()])) {
     const element = (beforeItems.get(text) ?? afterItems.get(text))!.element;
-    walk(beforeItems.get(text)?.item, afterItems.get(text)?.item, list.item(), [...path, element], result);
+    path.push(element);
+    walk(beforeItems.get(text)?.item, afterItems.get(text)?.item, list.item(), path, result);
+    path.pop();
   }
+}
+
+function walkField(before: unknown, after: unknown, map: MapType, name: string, path: PathElement[], result: Comparison): void {
+  if (before === after) return;
+  path.push({ field: name });
+  walk(before, after, map.field(name).type, path, result);
+  path.pop();
 }
 
 /**

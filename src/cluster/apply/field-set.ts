@@ -1,5 +1,8 @@
 import { compareElements, decodeElement, encodeElement, type FieldPath, type PathElement } from './path-element.ts';
 
+/** The `{}` that marks a member in a `fieldsV1` document. */
+const memberLeaf: Readonly<Record<string, never>> = Object.freeze({});
+
 interface Child {
   element: PathElement;
   set: FieldSet;
@@ -165,18 +168,22 @@ export class FieldSet {
     return result;
   }
 
-  /** The `fieldsV1` document: `{}` for a member, `.` marking a member that also has children. */
+  /**
+   * The `fieldsV1` document: `{}` for a member, `.` marking a member that also
+   * has children. Every `{}` is one shared frozen object: stored objects keep
+   * these documents, and most of their nodes are such leaves.
+   */
   toFieldsV1(): Record<string, unknown> {
     const texts = new Map<string, PathElement>([...this.members, ...[...this.children].map(([text, child]) => [text, child.element] as const)]);
     const document: Record<string, unknown> = {};
     for (const [text] of sortedByElement(texts, ([, element]) => element)) {
       const child = this.children.get(text);
       if (!child) {
-        document[text] = {};
+        document[text] = memberLeaf;
         continue;
       }
       const below = child.set.toFieldsV1();
-      document[text] = this.members.has(text) ? { '.': {}, ...below } : below;
+      document[text] = this.members.has(text) ? { '.': memberLeaf, ...below } : below;
     }
     return document;
   }

@@ -3,6 +3,7 @@ import { compareObjects } from './compare.ts';
 import { FieldSet } from './field-set.ts';
 import { isJsonMap, type FieldType } from './field-type.ts';
 import { fieldSetOf } from './object-fields.ts';
+import { copyJson } from '../json-copy.ts';
 
 /** The annotation `kubectl apply` (client-side) keeps its last configuration in. */
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -48,7 +49,7 @@ export function withLastAppliedSynced(object: Record<string, unknown>, config: R
   const metadata = isJsonMap(object.metadata) ? object.metadata : {};
   const annotations = isJsonMap(metadata.annotations) ? metadata.annotations : {};
   if (!Object.hasOwn(annotations, lastAppliedAnnotation)) return object;
-  const applied = structuredClone(config);
+  const applied = copyJson(config);
   const appliedMetadata = isJsonMap(applied.metadata) ? applied.metadata : undefined;
   if (appliedMetadata && isJsonMap(appliedMetadata.annotations)) delete appliedMetadata.annotations[lastAppliedAnnotation];
   return { ...object, metadata: { ...metadata, annotations: { ...annotations, [lastAppliedAnnotation]: goJson(applied) } } };

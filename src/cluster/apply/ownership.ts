@@ -3,6 +3,7 @@ import { recordUpdate, type WriteContext } from './field-manager.ts';
 import { isJsonMap } from './field-type.ts';
 import { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
 import { emptyObjectOf, resourceFieldType } from './resource-field-types.ts';
+import { copyJson } from '../json-copy.ts';
 
 /** One write as the managed-fields bookkeeping sees it. */
 export interface OwnershipWrite {
@@ -35,7 +36,7 @@ function writePath(target: Record<string, unknown>, path: readonly string[], val
     if (!isJsonMap(node[field])) node[field] = {};
     node = node[field] as Record<string, unknown>;
   }
-  node[path[path.length - 1]] = structuredClone(value);
+  node[path[path.length - 1]] = copyJson(value);
 }
 
 /** The manager name of a write: the `fieldManager` parameter, else the User-Agent up to its first `/` (§3.1). */
@@ -80,12 +81,12 @@ function startingManagers(stored: KubeObject | undefined, write: OwnershipWrite)
 }
 
 /** What a create is compared with: the kind's empty object plus what the server assigned. */
-function createBaseline(type: ResourceType, created: KubeObject, body: KubeObject | undefined): Record<string, unknown> {
-  const baseline = emptyObjectOf(type);
-  for (const path of SERVER_ASSIGNED[`${type.group}/${type.kind}`] ?? []) {
-    const assigned = readPath(created, path);
-    if (assigned !== undefined && readPath(body, path) === undefined) writePath(baseline, path, assigned);
-  }
+function createBaseline(type: ResourceType, created: KubeObject, body: KubeObject | undefined): Readonly<Record<string, unknown>> {
+  const empty = emptyObjectOf(type);
+  const assignedPaths = (SERVER_ASSIGNED[`${type.group}/${type.kind}`] ?? []).filter((path) => readPath(created, path) !== undefined && readPath(body, path) === undefined);
+  if (assignedPaths.length === 0) return empty;
+  const baseline = copyJson(empty) as Record<string, unknown>;
+  for (const path of assignedPaths) writePath(baseline, path, readPath(created, path));
   return baseline;
 }
 

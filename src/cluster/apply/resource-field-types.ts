@@ -1,3 +1,4 @@
+import { deepFreeze } from '../openapi/builtin-schemas.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { builtinEmptyObject, builtinFieldType } from './builtin-field-types.ts';
 import { crdFieldType } from './crd-field-types.ts';
@@ -15,10 +16,18 @@ export function resourceFieldType(type: ResourceType): FieldType {
   return fieldType;
 }
 
+const emptyObjects = new WeakMap<ResourceType, Readonly<Record<string, unknown>>>();
+
 /**
  * The object a create is compared with: empty for custom resources, the Go
  * zero value of the kind for built-ins (whose by-value struct fields exist).
+ * Made once per resource and shared (frozen): copy it to change it.
  */
-export function emptyObjectOf(type: ResourceType): Record<string, unknown> {
-  return type.schema || !type.builtin ? {} : builtinEmptyObject(type.group, type.version, type.kind);
+export function emptyObjectOf(type: ResourceType): Readonly<Record<string, unknown>> {
+  let empty = emptyObjects.get(type);
+  if (!empty) {
+    empty = deepFreeze(type.schema || !type.builtin ? {} : builtinEmptyObject(type.group, type.version, type.kind));
+    emptyObjects.set(type, empty);
+  }
+  return empty;
 }

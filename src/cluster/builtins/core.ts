@@ -4,6 +4,7 @@ import type { KubeObject, ResourceType } from '../resource-type.ts';
 import { builtin, child, record, records, setDefault } from './define.ts';
 import { defaultPodOnlyFields, defaultPodSpec, validatePodSpec } from './pod-spec.ts';
 import { normalizeTimestamps } from './timestamps.ts';
+import { copyJson } from '../json-copy.ts';
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const at = (obj: KubeObject, ...path: string[]): unknown =>
@@ -49,7 +50,7 @@ const podQos = (spec: Record<string, unknown>): string => {
 
 /** Which parts of a pod spec may change after creation (§11). */
 function mutablePodSpecView(spec: unknown): unknown {
-  const s = structuredClone(record(spec) ?? {});
+  const s = copyJson(record(spec) ?? {});
   for (const list of ['containers', 'initContainers']) for (const c of records(s[list])) delete c.image;
   delete s.activeDeadlineSeconds;
   delete s.tolerations;
@@ -252,7 +253,7 @@ const namespaces = builtin({
     },
     prepareForUpdate(obj, old) {
       // spec.finalizers change only through /finalize.
-      obj.spec = structuredClone(old.spec);
+      obj.spec = copyJson(old.spec);
       labelWithName(obj);
     },
     initialStatus: () => ({ phase: 'Active' }),

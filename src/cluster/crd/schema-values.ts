@@ -2,6 +2,7 @@
  * Plain-JSON value helpers shared by CRD pruning, defaulting and validation:
  * objects are JSON objects (never arrays), values are what JSON.parse gives.
  */
+import { copyJson } from '../json-copy.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 
 /** A deep copy, so that defaults and pruned results never share structure with their source. */
 export function cloneJson<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  return value === undefined ? value : copyJson(value);
 }
 
 /** Deep equality of JSON values: the core's, so schema checks and writes agree on what changed. */

@@ -91,7 +91,15 @@ function createRegistry(root: string): SchemaRegistry {
     return components.get(name);
   };
 
+  // Every write of a built-in looks its kind up, so the answers are kept.
+  const kindComponents = new Map<string, string | undefined>();
   const componentNameForKind = (group: string, version: string, kind: string): string | undefined => {
+    const key = `${group}/${version}/${kind}`;
+    if (!kindComponents.has(key)) kindComponents.set(key, findComponentForKind(group, version, kind));
+    return kindComponents.get(key);
+  };
+
+  const findComponentForKind = (group: string, version: string, kind: string): string | undefined => {
     const module = moduleOf(group, version);
     const declaration = loadModule(module)?.declarations.get(kind);
     if (declaration?.kind !== 'interface') return undefined;
@@ -209,7 +217,8 @@ function typeSchema(type: DtsType): OpenApiSchema {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value and everything below it, so that a stray change to a shared value fails loudly. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

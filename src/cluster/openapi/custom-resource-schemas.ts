@@ -6,6 +6,7 @@
 import type { OpenApiResource } from './openapi-resource.ts';
 import { OBJECT_META, componentRef } from './schema-types.ts';
 import type { OpenApiSchema } from './schema-types.ts';
+import { copyJson } from '../json-copy.ts';
 
 const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
 const CONVENTIONS = 'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md';
@@ -36,7 +37,7 @@ export function customResourceSchemas(resource: OpenApiResource): Map<string, Op
 
   // A CRD without a schema keeps whatever it is sent.
   const schema: OpenApiSchema = resource.schema
-    ? structuredClone(resource.schema)
+    ? copyJson(resource.schema)
     : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   schema.properties = {
     ...schema.properties,

@@ -17,6 +17,7 @@
 import { builtinSchemas } from './builtin-schemas.ts';
 import { OBJECT_META, componentRef } from './schema-types.ts';
 import type { OpenApiSchema, SchemaResolver } from './schema-types.ts';
+import { copyJson } from '../json-copy.ts';
 
 /**
  * The dotted paths of the fields in `value` (a whole object: apiVersion, kind, metadata, ...) that
@@ -29,18 +30,20 @@ export function findUnknownFields(
   resolve: SchemaResolver = builtinSchemas().resolve,
 ): string[] {
   const unknown: string[] = [];
-  visit(schema, value, '', { resolve, unknown }, true);
+  visit(schema, value, '', { shapes: shapesFor(resolve), unknown, copy: false }, true);
   return unknown;
 }
 
 /** A deep copy of `value` without the fields that `findUnknownFields` reports. */
 export function pruneUnknownFields<T>(schema: OpenApiSchema, value: T, resolve: SchemaResolver = builtinSchemas().resolve): T {
-  return visit(schema, value, '', { resolve, unknown: [] }, true) as T;
+  return visit(schema, value, '', { shapes: shapesFor(resolve), unknown: [], copy: true }, true) as T;
 }
 
 interface Walk {
-  resolve: SchemaResolver;
+  shapes: ShapeCache;
   unknown: string[];
+  /** Build the pruned copy; when false the walk only collects the unknown paths and copies nothing. */
+  copy: boolean;
 }
 
 /** What a schema node says about the shape of its value, with `$ref` and `allOf` folded in. */
@@ -56,37 +59,74 @@ interface Shape {
   anyValue: boolean;
 }
 
+/** The folded shape of each schema node met so far, for one resolver. */
+interface ShapeCache {
+  resolve: SchemaResolver;
+  byNode: WeakMap<OpenApiSchema, Shape>;
+}
+
+// Every write of a built-in walks the same few schema nodes, so each node is folded once per resolver.
+// Schemas are not changed once built (the built-in ones are frozen), which makes identity a safe key.
+const shapeCaches = new WeakMap<SchemaResolver, ShapeCache>();
+
+function shapesFor(resolve: SchemaResolver): ShapeCache {
+  let cache = shapeCaches.get(resolve);
+  if (!cache) shapeCaches.set(resolve, (cache = { resolve, byNode: new WeakMap() }));
+  return cache;
+}
+
+function cachedShape(schema: OpenApiSchema, cache: ShapeCache): Shape {
+  let shape = cache.byNode.get(schema);
+  if (!shape) cache.byNode.set(schema, (shape = shapeOf(schema, cache.resolve)));
+  return shape;
+}
+
 function visit(schema: OpenApiSchema, value: unknown, path: string, walk: Walk, isResource: boolean): unknown {
   if (value === null || typeof value !== 'object') return value;
-  const shape = shapeOf(schema, walk.resolve);
+  const shape = cachedShape(schema, walk.shapes);
   // A value of the wrong JSON type is for type validation to report; it has no fields to judge here.
   const mismatched = shape.type !== undefined && shape.type !== (Array.isArray(value) ? 'array' : 'object');
-  if (shape.anyValue || mismatched) return structuredClone(value);
+  if (shape.anyValue || mismatched) return copyOf(value, walk);
 
   if (Array.isArray(value)) {
     const items = shape.items;
-    if (items === undefined) return structuredClone(value);
-    return value.map((item, index) => visit(items, item, `${path}[${index}]`, walk, false));
+    if (items === undefined) return copyOf(value, walk);
+    const kept = walk.copy ? new Array<unknown>(value.length) : undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item = visit(items, value[index], `${path}[${index}]`, walk, false);
+      if (kept) kept[index] = item;
+    }
+    return kept ?? value;
   }
 
   const resource = isResource || shape.embeddedResource;
-  const kept: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path === '' ? key : `${path}.${key}`;
+  const kept: Record<string, unknown> | undefined = walk.copy ? {} : undefined;
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
     // Only own properties: `constructor` or `__proto__` in the data must not match Object.prototype's.
     const declared = Object.hasOwn(shape.properties, key) ? shape.properties[key] : undefined;
     const childSchema = resource ? resourceFieldSchema(key, declared) : declared;
-    if (childSchema !== undefined) {
-      keep(kept, key, visit(childSchema, child, childPath, walk, false));
-    } else if (typeof shape.additionalProperties === 'object') {
-      keep(kept, key, visit(shape.additionalProperties, child, childPath, walk, false));
+    const below = childSchema ?? (typeof shape.additionalProperties === 'object' ? shape.additionalProperties : undefined);
+    if (below !== undefined) {
+      // Scalars have no fields below them: their path is only built for containers.
+      const walked = child !== null && typeof child === 'object' ? visit(below, child, childPath(path, key), walk, false) : child;
+      if (kept) keep(kept, key, walked);
     } else if (shape.additionalProperties === true || shape.preservesUnknown) {
-      keep(kept, key, structuredClone(child));
+      if (kept) keep(kept, key, copyJson(child));
     } else {
-      walk.unknown.push(childPath);
+      walk.unknown.push(childPath(path, key));
     }
   }
-  return kept;
+  return kept ?? value;
+}
+
+function childPath(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** A subtree kept whole: copied when the walk builds a copy, passed through when it only looks. */
+function copyOf(value: unknown, walk: Walk): unknown {
+  return walk.copy ? copyJson(value) : value;
 }
 
 /** Sets a key as a plain data property, so that a `__proto__` key in the input stays a key. */

@@ -8,6 +8,7 @@
  */
 import { jsonEqual } from '../../core/json.ts';
 import { ApiError, badRequest } from '../errors.ts';
+import { copyJson } from '../json-copy.ts';
 
 type JsonObject = Record<string, unknown>;
 type Container = JsonObject | unknown[];
@@ -130,7 +131,7 @@ function remove(container: Container, token: string): void {
 
 /** Runs one operation on the document and returns the document (replaced when the root is replaced). */
 function applyOperation(doc: Container, operation: Operation): Container {
-  const value = structuredClone(operation.value ?? null);
+  const value = copyJson(operation.value ?? null);
   switch (operation.op) {
     case 'add': {
       const { container, token } = locate(doc, operation.path);
@@ -160,7 +161,7 @@ function applyOperation(doc: Container, operation: Operation): Container {
     }
     case 'copy': {
       const from = locate(doc, operation.from);
-      const copied = structuredClone(read(from.container, from.token) ?? null);
+      const copied = copyJson(read(from.container, from.token) ?? null);
       const to = locate(doc, operation.path);
       add(to.container, to.token, copied);
       return doc;
@@ -203,7 +204,7 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
       `Request entity too large: The allowed maximum operations in a JSON patch is ${maxOperations}, got ${operations.length}`,
     );
   }
-  const copy = structuredClone(doc);
+  const copy = copyJson(doc);
   if (!isContainer(copy)) throw rejected();
   let result: Container = copy;
   try {

@@ -3,6 +3,7 @@
  * merge key by key, `null` removes a key, anything else replaces wholesale.
  */
 import { badRequest } from '../errors.ts';
+import { copyJson } from '../json-copy.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -10,9 +11,10 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Sets an own member even for keys such as `__proto__`, which plain assignment would treat specially. */
+/** Sets an own member even for the key `__proto__`, which plain assignment would treat specially. */
 function setMember(target: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** How Go's JSON decoder names the type of a value it could not put into a map. */
@@ -44,7 +46,7 @@ function mergeInto(target: JsonObject, patch: JsonObject): JsonObject {
     else if (!isObject(current)) setMember(target, key, withoutNulls(patchValue));
     else if (isObject(patchValue)) mergeInto(current, patchValue);
     // An object replaced by a non-object keeps the patch value exactly as sent, as upstream does.
-    else setMember(target, key, structuredClone(patchValue));
+    else setMember(target, key, copyJson(patchValue));
   }
   return target;
 }
@@ -60,5 +62,5 @@ export function applyMergePatch(target: unknown, patch: unknown): JsonObject {
   if (!isObject(patch)) {
     throw badRequest(`error decoding patch: json: cannot unmarshal ${goTypeName(patch)} into Go value of type map[string]interface {}`);
   }
-  return mergeInto(isObject(target) ? structuredClone(target) : {}, patch);
+  return mergeInto(isObject(target) ? copyJson(target) : {}, patch);
 }

@@ -20,6 +20,7 @@
 import { jsonEqual } from '../../core/json.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { patchRulesOf, type KindRef, type PatchRules } from './patch-strategies.ts';
+import { copyJson } from '../json-copy.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -379,7 +380,7 @@ function mergeObject(target: JsonObject, patch: JsonObject, rules: PatchRules): 
  * of lists, as upstream.
  */
 export function applyStrategicMergePatch(original: unknown, patch: unknown, kind: KindRef): JsonObject {
-  const target = isObject(original) ? structuredClone(original) : {};
+  const target = isObject(original) ? copyJson(original) : {};
   if (patch === null) return target;
   if (!isObject(patch)) throw badRequest(`json: cannot unmarshal ${goTypeName(patch)} into Go value of type map[string]interface {}`);
   return mergeObject(target, patch, patchRulesOf(kind));

@@ -11,8 +11,7 @@ import { kubernetesMessages } from './schema.ts';
 
 export { InvalidProtobufBody, UnsupportedProtobufField, UnsupportedProtobufKind } from './errors.ts';
 
-/** The Content-Type of Kubernetes protobuf bodies. */
-export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
+export { PROTOBUF_MEDIA_TYPE } from './media-type.ts';
 
 /** Every body starts with these 4 bytes, "k8s" and a zero byte, before the envelope. */
 const ENVELOPE_PREFIX = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
