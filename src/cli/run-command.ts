@@ -2,7 +2,7 @@ import { type Command, CommanderError, Option } from 'commander';
 import { EmbeddedCluster } from '../cluster/cluster.ts';
 import type { LogFormat, LoggingOptions } from '../engine/logging.ts';
 import type { OperatorOptions } from '../engine/operator.ts';
-import { loadOperatorCode, OperatorLoadError } from './operator-files.ts';
+import { loadOperatorCode, OperatorLoadError } from '../kits/operator-code.ts';
 
 const logFormats: readonly LogFormat[] = ['plain', 'full', 'json'];
 
@@ -155,7 +155,8 @@ export async function runOperator(plan: RunPlan): Promise<void> {
 
 async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
   const started = Date.now();
-  const cluster = await EmbeddedCluster.start();
+  // Pods run in simulation, as with `kopf cluster`: operators of pods see them scheduled, running, crashing.
+  const cluster = await EmbeddedCluster.start({ runPods: true });
   console.log(`Embedded Kubernetes API server (v1.32) at ${cluster.url}, ready in ${Date.now() - started} ms.`);
   console.log(`Kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`Try: kubectl --kubeconfig ${cluster.kubeconfigPath} get kopfexamples`);

@@ -1,7 +1,7 @@
 /**
- * Loading the user's operator code for `kopf run`: importing a file runs its `kopf.on.*` calls, which
- * register the handlers into the default registry the engine then serves. `bin/kopf.js` has registered
- * tsx, so `.ts` files load as they are, with no build step.
+ * Loading the user's operator code, for `kopf run` and the test runner: importing a file runs its
+ * `kopf.on.*` calls, which register the handlers into the default registry the engine then serves.
+ * `bin/kopf.js` has registered tsx, so `.ts` files load as they are, with no build step.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,11 +19,15 @@ export class OperatorLoadError extends Error {
  * package must be installed where the command runs). Stops at the first failure with an
  * `OperatorLoadError`: `no such operator file: <path>` or `cannot load <path>: <message>`.
  */
-export async function loadOperatorCode(files: readonly string[], modules: readonly string[], cwd = process.cwd()): Promise<void> {
+export async function loadOperatorCode(
+  files: readonly string[],
+  modules: readonly string[],
+  { cwd = process.cwd(), query = '' }: { cwd?: string; query?: string } = {},
+): Promise<void> {
   for (const file of files) {
     const path = resolve(cwd, file);
     if (!existsSync(path)) throw new OperatorLoadError(`no such operator file: ${file}`);
-    await importOperatorCode(file, path);
+    await importOperatorCode(file, path, query);
   }
   // Any file name inside `cwd` makes a resolver that starts there; the file need not exist.
   const resolver = createRequire(join(cwd, 'kopf-run.js'));
@@ -34,13 +38,14 @@ export async function loadOperatorCode(files: readonly string[], modules: readon
     } catch (error) {
       throw loadError(module, error);
     }
-    await importOperatorCode(module, path);
+    await importOperatorCode(module, path, query);
   }
 }
 
-async function importOperatorCode(label: string, path: string): Promise<void> {
+/** `query` (e.g. `?kopf-runner=2`) makes a URL of its own, so a file already imported is evaluated again. */
+async function importOperatorCode(label: string, path: string, query: string): Promise<void> {
   try {
-    await import(pathToFileURL(path).href);
+    await import(pathToFileURL(path).href + query);
   } catch (error) {
     throw loadError(label, error);
   }
