@@ -34,6 +34,14 @@ describe('kopf run: arguments to a plan', () => {
     expect((await parse(['op.ts', '-L', 'http://localhost/'])).plan?.operator.liveness).toBe('http://localhost/');
   });
 
+  it('takes the peering name and priority, --dev meaning priority 666', async () => {
+    expect((await parse(['op.ts', '-n', 'ns1', '-P', 'team', '-p', '10'])).plan?.operator).toMatchObject({ peering: 'team', priority: 10 });
+    expect((await parse(['op.ts', '-A', '--dev'])).plan?.operator.priority).toBe(666);
+    const { error, stderr } = await parse(['op.ts', '-A', '-p', 'high']);
+    expect(error?.exitCode).toBe(2);
+    expect(stderr).toContain('--priority must be an integer, not high');
+  });
+
   it('runs modules alone, without files', async () => {
     const { plan } = await parse(['-m', 'my-operator']);
     expect(plan?.files).toEqual([]);

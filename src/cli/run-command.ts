@@ -21,6 +21,9 @@ export interface RunFlags {
   logRefkey?: string;
   embedded?: boolean;
   liveness?: string;
+  peering?: string;
+  priority?: string;
+  dev?: boolean;
 }
 
 /** What `kopf run` does, decided from its arguments before anything is loaded or started. */
@@ -30,7 +33,7 @@ export interface RunPlan {
   /** For `configure()` of the engine's logging: `-v`/`-d` → debug, `-q` → warn, else info. */
   logging: Pick<LoggingOptions, 'level' | 'format' | 'prefix' | 'refkey'>;
   /** The operator's scope: `-A` → cluster-wide, `-n` → those namespace patterns, neither → the engine's fallback. */
-  operator: Pick<OperatorOptions, 'clusterwide' | 'namespaces' | 'standalone' | 'liveness'>;
+  operator: Pick<OperatorOptions, 'clusterwide' | 'namespaces' | 'standalone' | 'liveness' | 'peering' | 'priority'>;
   /** Start the embedded cluster in this process and run against it. */
   embedded: boolean;
   /** Print stacks of load and fatal errors (`-v`/`-d`). */
@@ -51,6 +54,8 @@ export function planRun(files: string[], flags: RunFlags): RunPlan {
     throw new UsageError('-A/--all-namespaces and -n/--namespace cannot be used together');
   }
   const debug = Boolean(flags.verbose || flags.debug);
+  const priority = flags.priority === undefined ? (flags.dev ? 666 : undefined) : Number(flags.priority);
+  if (priority !== undefined && !Number.isInteger(priority)) throw new UsageError(`--priority must be an integer, not ${flags.priority}`);
   return {
     files,
     modules: flags.module,
@@ -65,6 +70,8 @@ export function planRun(files: string[], flags: RunFlags): RunPlan {
       ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
       standalone: Boolean(flags.standalone),
       ...(flags.liveness === undefined ? {} : { liveness: flags.liveness }),
+      ...(flags.peering === undefined ? {} : { peering: flags.peering }),
+      ...(priority === undefined ? {} : { priority }),
     },
     embedded: Boolean(flags.embedded),
     showStacks: debug,
@@ -97,6 +104,9 @@ export function registerRunCommand(program: Command, execute: (plan: RunPlan) =>
     .option('--no-log-prefix', 'no object prefix in log messages')
     .option('--log-refkey <key>', 'the JSON key of the object in --log-format=json')
     .option('--embedded', 'start the embedded Kubernetes API server in this process and run against it')
+    .option('-P, --peering <name>', 'take part in this peering object (and wait for its CRD to exist)')
+    .option('-p, --priority <number>', 'the priority among peers: higher pauses lower, equal pause each other')
+    .option('--dev', 'priority 666: pause the operators deployed to the cluster while developing locally')
     .option('-L, --liveness <url>', 'serve the on.probe results for liveness probes, e.g. http://0.0.0.0:8080/healthz')
     .showHelpAfterError('(kopf run --help shows the usage)')
     .exitOverride((error) => {

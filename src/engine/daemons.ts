@@ -106,12 +106,12 @@ export class ObjectDaemons {
   }
 
   /**
-   * The operator exits: every daemon is asked to stop and given the instant-exit window, its
+   * The operator exits or pauses: every daemon is asked to stop and given the instant-exit window, its
    * `cancellationBackoff` and `cancellationTimeout`; those still running then are left orphaned.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(reason: 'operator-exiting' | 'operator-pausing' = 'operator-exiting'): Promise<void> {
     await Promise.all([...this.#running.values()].map(async (running) => {
-      running.stopper.stop('operator-exiting');
+      running.stopper.stop(reason);
       const local = this.#local();
       const form = handlerTitle(running.handler);
       const daemon = running.handler.kind === 'daemon' ? running.handler : undefined;

@@ -26,6 +26,7 @@ import { defaultLogger, listenToObjectRecords, namedLogger } from './logging.ts'
 import { observeNamespaces } from './namespace-observer.ts';
 import { CredentialsVault } from './login.ts';
 import { Orchestrator } from './orchestrator.ts';
+import { Peerings } from './peering.ts';
 import { serveLiveness, type LivenessEndpoint } from './probing.ts';
 import { observeResources } from './resource-observer.ts';
 import { apiPatcher, type OperatorRuntime } from './runtime.ts';
@@ -42,6 +43,13 @@ export interface OperatorOptions {
   namespaces?: NamespacePattern[];
   /** Ignore peering: run alone even if other replicas exist (`kopf run --standalone`). */
   standalone?: boolean;
+  /** This operator's priority among peers (`kopf run --priority`); `settings.peering.priority` otherwise. */
+  priority?: number;
+  /**
+   * The peering object to take part in (`kopf run --peering NAME`); naming one makes peering mandatory:
+   * the operator stays paused until that object's CRD exists.
+   */
+  peering?: string;
   /** The operator-wide memo: activities get it, each object's handlers a shallow copy. */
   memo?: Memo;
   /** Which due changing handlers run in each cycle; `kopf.lifecycles.asap` by default. */
@@ -85,6 +93,8 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   }
   settings.peering.clusterwide = scope.clusterwide;
   if (options.standalone) settings.peering.standalone = true;
+  if (options.priority !== undefined) settings.peering.priority = options.priority;
+  if (options.peering !== undefined) Object.assign(settings.peering, { name: options.peering, mandatory: true });
   checkSettings(settings);
   const memo = options.memo ?? {};
   const stopping = new AbortController();
@@ -108,6 +118,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   let parts: ActivityRuntime = { registry, settings, memo, logger, api: api ?? apiBeforeLogin, events, indexes: indexes.view };
   let hub: WatchHub | undefined;
   let orchestrator: Orchestrator | undefined;
+  let peerings: Peerings | undefined;
   let liveness: LivenessEndpoint | undefined;
   try {
     await runActivity(parts, 'startup', stopping.signal);
@@ -136,8 +147,16 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     const runtime: OperatorRuntime = { ...parts, indexes, hub, patcher: apiPatcher(api), lifecycle: options.lifecycle ?? asap, now: Date.now, signal: stopping.signal };
     const running = new Orchestrator(runtime, fail);
     orchestrator = running;
+    const peers = new Peerings(runtime, namedLogger(logger, 'kopf.engines.peering'), (paused) => void running.setPaused(paused).catch(fail));
+    peerings = peers;
     let namespaces: string[] | undefined;
-    const revise = async () => running.revise(await client.discovery.resources(registry.groupsOfInterest()), namespaces);
+    const revise = async () => {
+      // The peering group is scanned too: peering follows its CRDs like any served resource.
+      const groups = registry.groupsOfInterest();
+      const discovered = await client.discovery.resources(groups && new Set([...groups, 'kopf.dev']));
+      peers.revise(discovered, namespaces);
+      await running.revise(discovered, namespaces);
+    };
     client.discovery.onChange(() => void revise().catch(fail));
     if (!settings.scanning.disabled) void observeResources(runtime).catch(fail);
     if (scope.clusterwide) {
@@ -167,6 +186,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     options.signal?.removeEventListener('abort', onAbort);
     await liveness?.close();
     await orchestrator?.stop();
+    await peerings?.stop();
     stopPostingLogs();
     await events.stop(settings.queueing.exitTimeout);
     await runActivity(parts, 'cleanup').catch((error: unknown) => logger.error({ err: error }, String(error)));

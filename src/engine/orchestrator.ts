@@ -31,6 +31,8 @@ function problemSubject(problem: InterestProblem): string {
 export class Orchestrator {
   readonly #running = new Map<string, Watcher>();
   readonly #reported = new Set<string>();
+  #paused = false;
+  #last?: { discovered: readonly Resource[]; namespaces: readonly string[] | undefined };
 
   /** @param onFatal called once a watcher fails for good; the operator stops with that error. */
   constructor(
@@ -43,6 +45,7 @@ export class Orchestrator {
    * cluster-wide). Problems are logged once each.
    */
   async revise(discovered: readonly Resource[], namespaces: readonly string[] | undefined): Promise<void> {
+    this.#last = { discovered, namespaces };
     const { registry, logger } = this.runtime;
     const interest = registry.resourcesOfInterest(discovered);
     for (const kind of Object.keys(problemTitles) as InterestProblem['kind'][]) {
@@ -52,7 +55,7 @@ export class Orchestrator {
       logger.warn(`${problemTitles[kind]}: ${subjects.join(', ')}`);
     }
     const wanted = new Map<string, { resource: Resource; namespace?: string }>();
-    for (const resource of interest.watched) {
+    for (const resource of this.#paused ? [] : interest.watched) {
       const scopes = namespaces === undefined || !resource.namespaced ? [undefined] : namespaces;
       for (const namespace of scopes) wanted.set(`${resourceName(resource)}@${namespace ?? ''}`, { resource, namespace });
     }
@@ -62,8 +65,18 @@ export class Orchestrator {
     }
     await Promise.all(obsolete.map(([key, watcher]) => {
       this.#running.delete(key);
-      return watcher.stop();
+      return watcher.stop(this.#paused ? 'operator-pausing' : 'operator-exiting');
     }));
+  }
+
+  /**
+   * Pauses (peers of higher or equal priority are active) or resumes: paused, no resource is watched
+   * and every daemon is stopped; resumed, the watchers start again and see every object afresh.
+   */
+  async setPaused(paused: boolean): Promise<void> {
+    if (this.#paused === paused) return;
+    this.#paused = paused;
+    if (this.#last) await this.revise(this.#last.discovered, this.#last.namespaces);
   }
 
   /** Stops every watcher, each given `queueing.exitTimeout` to finish. */

@@ -87,11 +87,11 @@ export class Watcher {
   }
 
   /** Stops reading, gives the workers `exitTimeout` seconds to finish, and forgets everything. */
-  async stop(): Promise<void> {
+  async stop(reason: 'operator-exiting' | 'operator-pausing' = 'operator-exiting'): Promise<void> {
     this.#stop.abort();
     const workers = Promise.allSettled([...this.#workers.values()]);
     await sleep(this.runtime.settings.queueing.exitTimeout, { wakeup: workers });
-    await Promise.all([...this.#memories.values()].map((memory) => memory.daemons?.shutdown()));
+    await Promise.all([...this.#memories.values()].map((memory) => memory.daemons?.shutdown(reason)));
     this.#memories.clear();
   }
 
