@@ -52,6 +52,10 @@ export class ObjectDaemons {
   #changed?: () => void;
   #changedPromise?: Promise<void>;
   #deleting = false;
+  /** Shut down with the operator (or its pause): nothing starts any more. */
+  #closed = false;
+  /** The last adjustment's context: a daemon that finishes stopping may have to start again. */
+  #lastContext?: () => unknown;
 
   constructor(
     private readonly runtime: OperatorRuntime,
@@ -88,6 +92,7 @@ export class ObjectDaemons {
       this.#changed?.();
     }
     this.#deleting = options.deleting;
+    this.#lastContext = options.context;
     if (options.deleting) return this.#stopForDeletion();
     const matching = this.runtime.registry.spawningHandlers({ resource: this.resource, body, context: options.context }, this.#exited);
     const wanted = new Set(matching.map((handler) => handler.id));
@@ -110,6 +115,7 @@ export class ObjectDaemons {
    * `cancellationBackoff` and `cancellationTimeout`; those still running then are left orphaned.
    */
   async shutdown(reason: 'operator-exiting' | 'operator-pausing' = 'operator-exiting'): Promise<void> {
+    this.#closed = true;
     await Promise.all([...this.#running.values()].map(async (running) => {
       running.stopper.stop(reason);
       const local = this.#local();
@@ -196,6 +202,10 @@ export class ObjectDaemons {
         // A daemon that kept a deleted object must let it go now, not at the next polling check.
         if (this.#deleting && running.stopRequestedMs !== undefined && !this.#running.size) {
           void touchObject(this.#target()).catch(() => undefined);
+        }
+        // Stopped for a filter mismatch while the object matched again: it starts anew now, not at the next event.
+        if (!this.#deleting && !this.#closed && running.stopper.reasons.has('filters-mismatch') && this.#lastContext) {
+          void this.adjust(this.#body, { deleting: false, changed: false, context: this.#lastContext });
         }
       });
     this.#running.set(handler.id, running);

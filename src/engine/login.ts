@@ -63,8 +63,12 @@ function isConnectionInfo(value: unknown): value is ConnectionInfo {
   return typeof value === 'object' && value !== null && typeof (value as ConnectionInfo).credentials === 'function';
 }
 
-function toItem(id: string, value: unknown): VaultItem {
-  if (isConnectionInfo(value)) return { connection: value, priority: 0, key: `${id}:${value.identity}:${value.server}` };
+async function toItem(id: string, value: unknown): Promise<VaultItem> {
+  if (isConnectionInfo(value)) {
+    // Keyed by what it authenticates with, so that a rotated token from the same source counts as new.
+    const { headers, clientCertificate } = await value.credentials();
+    return { connection: value, priority: 0, key: JSON.stringify([value.server, headers, clientCertificate?.cert]) };
+  }
   const given = value as LoginCredentials;
   if (typeof given !== 'object' || given === null || typeof given.server !== 'string') {
     throw new LoginError(`the login handler '${id}' returned neither a ConnectionInfo nor credentials with a server URL`);
@@ -118,6 +122,8 @@ export class CredentialsVault {
       source: 'login',
       credentials: async () => {
         await this.#pending;
+        // Expired credentials are dropped; when none is left, the login handlers run again.
+        if (!this.#usable()) await this.#login();
         const item = this.#current();
         const credentials = await item.connection.credentials();
         this.#served.set(credentials, item);
@@ -127,9 +133,14 @@ export class CredentialsVault {
     };
   }
 
-  #current(): VaultItem {
+  #usable(): boolean {
     const now = Date.now();
     this.#items = this.#items.filter((item) => item.expiresMs === undefined || item.expiresMs > now);
+    return this.#items.length > 0;
+  }
+
+  #current(): VaultItem {
+    this.#usable();
     const best = this.#items[0];
     if (!best) throw new LoginError('Ran out of valid credentials. Consider installing an API client library or adding a login handler.');
     return best;
@@ -155,7 +166,7 @@ export class CredentialsVault {
     const title = this.#logins++ === 0 ? 'Initial authentication' : 'Re-authentication';
     this.logger.info(`${title} has been initiated.`);
     const results = await runActivity(this.runtime, 'authentication');
-    const items = Object.entries(results).map(([id, value]) => toItem(id, value)).filter((item) => !this.#refused.has(item.key));
+    const items = (await Promise.all(Object.entries(results).map(([id, value]) => toItem(id, value)))).filter((item) => !this.#refused.has(item.key));
     if (!items.length) {
       this.logger.warn(`${title} has failed: no credentials were retrieved from the login handlers.`);
       throw new LoginError('Ran out of valid credentials. The login handlers gave none that the server has not refused.');

@@ -120,8 +120,10 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   let orchestrator: Orchestrator | undefined;
   let peerings: Peerings | undefined;
   let liveness: LivenessEndpoint | undefined;
+  let started = false;
   try {
     await runActivity(parts, 'startup', stopping.signal);
+    started = true;
     checkSettings(settings);
     if (!api) {
       const connection = await new CredentialsVault(parts, namedLogger(logger, 'kopf.activities.authentication')).connection();
@@ -189,7 +191,8 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     await peerings?.stop();
     stopPostingLogs();
     await events.stop(settings.queueing.exitTimeout);
-    await runActivity(parts, 'cleanup').catch((error: unknown) => logger.error({ err: error }, String(error)));
+    // As in Kopf, an operator whose startup failed has nothing to clean up.
+    if (started) await runActivity(parts, 'cleanup').catch((error: unknown) => logger.error({ err: error }, String(error)));
     hub?.close();
     if (!options.api) await api?.close();
     logger.debug('Root tasks are stopped: finishing normally; tasks left: none.');
