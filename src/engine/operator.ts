@@ -192,13 +192,37 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     stopPostingLogs();
     await events.stop(settings.queueing.exitTimeout);
     // As in Kopf, an operator whose startup failed has nothing to clean up.
-    if (started) await runActivity(parts, 'cleanup').catch((error: unknown) => logger.error({ err: error }, String(error)));
+    if (started) await cleanUp(parts, settings, logger);
     hub?.close();
     if (!options.api) await api?.close();
     logger.debug('Root tasks are stopped: finishing normally; tasks left: none.');
     logger.debug('Hung tasks stopping is skipped: no tasks given.');
   }
   if (fatal) throw fatal.error;
+}
+
+/**
+ * Runs the cleanup handlers, bounded by `process.ultimateExitingTimeout`: a handler that never returns must
+ * not keep an embedding program from going on (a process under `kopf run` is ended by then anyway).
+ */
+async function cleanUp(parts: ActivityRuntime, settings: OperatorSettings, logger: Logger): Promise<void> {
+  const limit = settings.process.ultimateExitingTimeout;
+  const stop = new AbortController();
+  const cleaning = runActivity(parts, 'cleanup', stop.signal).then(
+    () => true,
+    (error: unknown) => {
+      logger.error({ err: error }, String(error));
+      return true;
+    },
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = limit === null ? new Promise<boolean>(() => {}) : new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limit * 1000)));
+  const finished = await Promise.race([cleaning, timedOut]);
+  clearTimeout(timer);
+  if (!finished) {
+    stop.abort();
+    logger.warn('Cleanup activity is only partially executed due to cancellation.');
+  }
 }
 
 /** What startup handlers get as `api` while login handlers are yet to provide the credentials. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, TemporaryError } from '../../src/core/handler-errors.ts';
 import type { TestCluster } from '../../src/kits/testing/test-cluster.ts';
 import { Registry } from '../../src/registry/registry.ts';
+import { Settings } from '../../src/registry/settings.ts';
 import { startExampleCluster } from '../support/engine-cluster.ts';
 import { startOperator } from '../support/operator.ts';
 
@@ -35,6 +36,16 @@ describe('activities', () => {
     await operator.stop();
     expect(order).toEqual(['startup 0', 'startup 1', 'ready', 'cleanup true']);
     expect(operator.matching(/^Activity 'configureFn' failed temporarily: not yet$/)).toHaveLength(1);
+  });
+
+  it('give up a cleanup that outlasts the ultimate exiting timeout', async () => {
+    const registry = new Registry();
+    registry.on.cleanup(async function stuckFn() {
+      await new Promise(() => {});
+    });
+    const operator = await startOperator(cluster, { registry, settings: Settings({ process: { ultimateExitingTimeout: 0.3 } }) });
+    await operator.stop();
+    expect(operator.matching(/^Cleanup activity is only partially executed due to cancellation\.$/)).toHaveLength(1);
   });
 
   it('stop the operator when a startup handler fails for good', async () => {
