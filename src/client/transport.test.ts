@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect as netConnect, type AddressInfo } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionInfo } from './config.ts';
 import { ConnectionError, ForbiddenError, ServerError, UnauthorizedError, isTerminal } from './errors.ts';
@@ -206,6 +206,50 @@ describe('retries', () => {
     expect(calls).toBe(1);
   });
 
+  it('waits the given delays, one retry each, taking them over the backoff', async () => {
+    const port = await freePort();
+    const { transport, retries } = transportTo(connection(`http://127.0.0.1:${port}`), { delays: [0.01, 0.02] });
+    const error = await failure(transport.request({ method: 'GET', path: '/api/v1/namespaces' }));
+    expect(error.message).toMatch(/\(after 3 attempts\)$/);
+    expect(retries.map((r) => [r.attempt, r.limit, r.delayMs])).toEqual([
+      [1, 2, 10],
+      [2, 2, 20],
+    ]);
+  });
+
+  it('does not retry with no delays', async () => {
+    let calls = 0;
+    const { url } = await serve((_req, res) => (calls++, json(res, 503, { kind: 'Status', code: 503, message: 'busy' })));
+    const { transport, retries } = transportTo(connection(url), { delays: [] });
+    expect(await failure(transport.request({ method: 'GET', path: '/x' }))).toBeInstanceOf(ServerError);
+    expect([calls, retries.length]).toEqual([1, 0]);
+  });
+
+  it('reads delays from any iterable, afresh for each request, without a known total', async () => {
+    const port = await freePort();
+    const delays = { *[Symbol.iterator]() { yield 0.001; } };
+    const { transport, retries } = transportTo(connection(`http://127.0.0.1:${port}`), { delays });
+    await failure(transport.request({ method: 'GET', path: '/a' }));
+    await failure(transport.request({ method: 'GET', path: '/b' }));
+    expect(retries.map((r) => [r.attempt, r.limit, r.delayMs])).toEqual([
+      [1, undefined, 1],
+      [1, undefined, 1],
+    ]);
+  });
+
+  it('refuses negative delays', () => {
+    expect(() => createTransport(connection('http://k'), { delays: [1, -1] })).toThrow('retry delays must be non-negative numbers of seconds, not -1');
+  });
+
+  it('waits the longer of Retry-After and its own delay, or Retry-After alone when enforced', async () => {
+    const { url } = await serve((_req, res) => json(res, 429, { kind: 'Status', code: 429, message: 'slow down' }, { 'retry-after': '0' }));
+    for (const enforceRetryAfter of [false, true]) {
+      const { transport, retries } = transportTo(connection(url), { delays: [0.03], enforceRetryAfter });
+      await failure(transport.request({ method: 'GET', path: '/x' }));
+      expect(retries.map((r) => r.delayMs)).toEqual([enforceRetryAfter ? 0 : 30]);
+    }
+  });
+
   it('stops waiting when the signal is aborted', async () => {
     const { url } = await serve((_req, res) => json(res, 503, { kind: 'Status', code: 503, message: 'busy' }));
     const { transport } = transportTo(connection(url), { backoff: { initialMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 } });
@@ -213,6 +257,63 @@ describe('retries', () => {
     const pending = failure(transport.request({ method: 'GET', path: '/x', signal: controller.signal }));
     setImmediate(() => controller.abort(new Error('stopped by the test')));
     expect((await pending).message).toBe('stopped by the test');
+  });
+});
+
+describe('timeouts', () => {
+  /** Answers at once, then trickles the body: no chunk is late, the whole is. */
+  function trickle(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('[');
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (++sent < 20) return void res.write('0,');
+      clearInterval(timer);
+      res.end('0]');
+    }, 10);
+    res.on('close', () => clearInterval(timer));
+  }
+
+  it('ends an attempt that takes longer than requestTimeoutMs in all, and retries it', async () => {
+    let calls = 0;
+    const { url } = await serve((_req, res) => (++calls === 1 ? trickle(res) : json(res, 200, { second: true })));
+    const { transport, retries } = transportTo(connection(url), { requestTimeoutMs: 80, timeoutMs: 1000 });
+    expect(await transport.request({ method: 'GET', path: '/x' })).toEqual({ second: true });
+    expect(retries[0].error.message).toBe('the request did not complete within 0.08 seconds');
+  });
+
+  it('reports the timeout of the last attempt', async () => {
+    const { url } = await serve((_req, res) => trickle(res));
+    const { transport } = transportTo(connection(url), { requestTimeoutMs: 80, delays: [] });
+    const error = await failure(transport.request({ method: 'GET', path: '/x' }));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toBe(`get /x: cannot reach ${url}: the request did not complete within 0.08 seconds`);
+  });
+
+  it('gives a slow body its time without requestTimeoutMs', async () => {
+    const { url } = await serve((_req, res) => trickle(res));
+    const { transport } = transportTo(connection(url), { timeoutMs: 1000 });
+    expect(await transport.request({ method: 'GET', path: '/x' })).toHaveLength(20);
+  });
+
+  it('gives up connecting after connectTimeoutMs', async () => {
+    // A TCP server that never answers the TLS handshake: the connection is never established.
+    const silent = createNetServer(() => {});
+    const sockets: Socket[] = [];
+    silent.on('connection', (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const { transport } = transportTo(connection(`https://127.0.0.1:${port}`), { connectTimeoutMs: 50, delays: [] });
+      const started = performance.now();
+      const error = await failure(transport.request({ method: 'GET', path: '/x' }));
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(String((error as ConnectionError).cause)).toMatch(/Connect Timeout/i);
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
@@ -302,26 +403,65 @@ describe('streams', () => {
   });
 });
 
+/** A proxy that tunnels CONNECT requests, and the targets it tunnelled to. */
+async function tunnellingProxy(): Promise<{ proxyUrl: string; tunnels: string[] }> {
+  const tunnels: string[] = [];
+  const proxy = createServer();
+  servers.push(proxy);
+  proxy.on('connect', (req: IncomingMessage, client) => {
+    tunnels.push(req.url!);
+    const [host, port] = req.url!.split(':');
+    const upstream = netConnect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return { proxyUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, tunnels };
+}
+
 describe('proxies', () => {
   it('tunnels through an HTTP proxy (proxy-url)', async () => {
     const { url } = await serve((_req, res) => json(res, 200, { through: 'proxy' }));
-    const tunnels: string[] = [];
-    const proxy = createServer();
-    servers.push(proxy);
-    proxy.on('connect', (req: IncomingMessage, client) => {
-      tunnels.push(req.url!);
-      const [host, port] = req.url!.split(':');
-      const upstream = netConnect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const { proxyUrl, tunnels } = await tunnellingProxy();
     const { transport } = transportTo(connection(url, { proxyUrl }));
     expect(await transport.request({ method: 'GET', path: '/version' })).toEqual({ through: 'proxy' });
     expect(tunnels).toEqual([new URL(url).host]);
+  });
+
+  describe('from the environment', () => {
+    const names = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    afterEach(() => {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    });
+
+    async function proxiedBy(trustEnv: boolean, noProxy = ''): Promise<string[]> {
+      const { url } = await serve((_req, res) => json(res, 200, {}));
+      const { proxyUrl, tunnels } = await tunnellingProxy();
+      for (const name of names) delete process.env[name];
+      process.env.HTTP_PROXY = proxyUrl;
+      process.env.NO_PROXY = noProxy;
+      const { transport } = transportTo(connection(url), { trustEnv });
+      await transport.request({ method: 'GET', path: '/version' });
+      return tunnels;
+    }
+
+    it('uses HTTP_PROXY with trustEnv', async () => {
+      expect(await proxiedBy(true)).toHaveLength(1);
+    });
+
+    it('leaves out the hosts of NO_PROXY', async () => {
+      expect(await proxiedBy(true, '127.0.0.1')).toEqual([]);
+    });
+
+    it('ignores the environment without trustEnv', async () => {
+      expect(await proxiedBy(false)).toEqual([]);
+    });
   });
 
   it('refuses proxies it cannot use', () => {

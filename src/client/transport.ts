@@ -4,12 +4,12 @@
  * backoff, one re-authentication on a 401, and every failure turned into the
  * typed errors of `errors.ts`.
  *
- * Retries: connection failures, 429 (honouring `Retry-After`) and 500/502/
- * 503/504. A request that may already have been applied is repeated only if
+ * Retries: connection failures, timeouts, 429 (honouring `Retry-After`) and
+ * 500/502/503/504. A request that may already have been applied is repeated only if
  * repeating it is harmless — every method but POST, unless the caller says
  * otherwise — so a create is never duplicated by a lost response.
  */
-import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { backoffDelay, checkBackoffSettings, defaultBackoff, delayHonouring, type BackoffSettings } from '../core/backoff.ts';
 import type { ConnectionInfo, Credentials } from './config.ts';
 import { apiErrorFromBody, ConnectionError, UnauthorizedError, type ApiError } from './errors.ts';
@@ -47,8 +47,8 @@ export interface RetryNotice {
   request: RequestSubject;
   /** 1 for the first retry. */
   attempt: number;
-  /** How many retries are allowed in all. */
-  limit: number;
+  /** How many retries are allowed in all; undefined when the delays come from an iterable of unknown length. */
+  limit: number | undefined;
   delayMs: number;
   error: Error;
 }
@@ -59,8 +59,28 @@ export interface TransportSettings {
   retries?: number;
   /** The backoff between retries (default: 0.5 s doubling to 30 s, half jittered). */
   backoff?: BackoffSettings;
-  /** Milliseconds to wait for response headers, and for each body chunk of a non-streaming request (default 60 s). */
+  /**
+   * The delays before the retries of a request, in seconds and in order: one retry per delay, none for an
+   * empty list. Each request iterates it afresh (a generator is used up by the first request that needs
+   * it). Takes precedence over `retries` and `backoff`.
+   */
+  delays?: Iterable<number>;
+  /** `Retry-After` alone decides the delay of a retry it comes with; by default the longer of it and our own delay counts. */
+  enforceRetryAfter?: boolean;
+  /**
+   * Milliseconds to wait for response headers, and for each body chunk of a non-streaming request
+   * (default 60 s; 0 for no limit). Streams wait for their headers this long too.
+   */
   timeoutMs?: number;
+  /** Milliseconds each attempt of a non-streaming request may take in total, from sending it to its last byte (default: no limit). */
+  requestTimeoutMs?: number;
+  /** Milliseconds to establish a connection, TLS included (default: undici's 10 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Send requests through the proxies of the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, also in
+   * lower case); ignored when the connection names its own proxy. Default false: the environment is ignored.
+   */
+  trustEnv?: boolean;
   /** The User-Agent header (default `kopf-ts`). */
   userAgent?: string;
   /** Called before every retry. */
@@ -115,6 +135,46 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** Milliseconds of one retry delay given in seconds, checked. */
+function delayMsOf(seconds: number): number {
+  if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0)) {
+    throw new RangeError(`retry delays must be non-negative numbers of seconds, not ${String(seconds)}`);
+  }
+  return seconds * 1000;
+}
+
+/** The retries still allowed to one request, and the delay before each. */
+class RetryPlan {
+  /** Retries made so far. */
+  attempt = 0;
+
+  constructor(
+    private readonly delaysMs: Iterator<number>,
+    readonly limit: number | undefined,
+  ) {}
+
+  /** The delay before the next retry, counting it; undefined when no retry is left. */
+  next(): number | undefined {
+    const step = this.delaysMs.next();
+    if (step.done) return undefined;
+    this.attempt++;
+    return step.value;
+  }
+}
+
+function* backoffDelays(retries: number, backoff: BackoffSettings): Generator<number> {
+  for (let attempt = 0; attempt < retries; attempt++) yield backoffDelay(attempt, backoff);
+}
+
+function* millisecondsOf(delays: Iterable<number>): Generator<number> {
+  for (const seconds of delays) yield delayMsOf(seconds);
+}
+
+/** An error that ends an attempt that took longer than `requestTimeoutMs`. */
+function requestTimeoutError(ms: number): Error {
+  return Object.assign(new Error(`the request did not complete within ${ms / 1000} seconds`), { name: 'TimeoutError' });
+}
+
 class HttpTransport implements Transport {
   private readonly origin: string;
   /** A path prefix of the server URL (API servers behind a proxy path). */
@@ -143,7 +203,12 @@ class HttpTransport implements Transport {
     this.retries = settings.retries ?? 8;
     if (!(Number.isInteger(this.retries) && this.retries >= 0)) throw new RangeError(`retries must be a non-negative integer, not ${settings.retries}`);
     this.backoff = checkBackoffSettings(settings.backoff ?? defaultBackoff);
+    if (Array.isArray(settings.delays)) settings.delays.forEach(delayMsOf);
     this.timeoutMs = settings.timeoutMs ?? 60_000;
+    for (const name of ['timeoutMs', 'requestTimeoutMs', 'connectTimeoutMs'] as const) {
+      const value = settings[name];
+      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${value}`);
+    }
     this.userAgent = settings.userAgent ?? 'kopf-ts';
   }
 
@@ -157,16 +222,19 @@ class HttpTransport implements Transport {
       this.retired.add(old);
       void old.close().finally(() => this.retired.delete(old));
     }
+    const timeout = { timeout: this.settings.connectTimeoutMs };
     const tls = {
       ca: this.connection.caPem,
       rejectUnauthorized: !this.connection.insecure,
       servername: this.connection.tlsServerName,
       cert: certificate?.cert,
       key: certificate?.key,
+      ...timeout,
     };
-    this.dispatcher = this.connection.proxyUrl
-      ? new ProxyAgent({ uri: this.connection.proxyUrl, requestTls: tls })
-      : new Pool(this.origin, { connect: tls, keepAliveTimeout: 30_000 });
+    if (this.connection.proxyUrl) this.dispatcher = new ProxyAgent({ uri: this.connection.proxyUrl, requestTls: tls, proxyTls: timeout });
+    // The environment is read when the agent is made, so a pool made after a change of identity sees its current proxies.
+    else if (this.settings.trustEnv) this.dispatcher = new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: timeout, keepAliveTimeout: 30_000 });
+    else this.dispatcher = new Pool(this.origin, { connect: tls, keepAliveTimeout: 30_000 });
     this.dispatcherCertificate = identity;
     return this.dispatcher;
   }
@@ -221,26 +289,29 @@ class HttpTransport implements Transport {
   async request<T = unknown>(options: RequestOptions): Promise<T> {
     const subject = describeRequest(options.method, options.path, options.query);
     const repeatable = options.retry ?? options.method !== 'POST';
-    const limit = options.retry === false ? 0 : this.retries;
-    let retries = 0;
+    const plan = this.retryPlan(options.retry === false);
     let reauthenticated = false;
     for (;;) {
       // Failing to get credentials (a broken exec plugin, an unreadable token file) is reported as it is.
       const credentials = await this.credentials();
       let sent: Sent;
       let text: string;
+      const deadline = this.attemptDeadline(options.signal);
       try {
-        sent = await this.send(credentials, options.method, options.path, options.query, options);
+        sent = await this.send(credentials, options.method, options.path, options.query, { ...options, signal: deadline.signal });
         text = await sent.body.text();
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
         if (this.closed) throw error;
         const failure = classifyConnectionFailure(error);
-        if (failure.certificate || (failure.sent && !repeatable) || retries >= limit) {
-          throw new ConnectionError(subject, this.connection.server, failure.sent, error, retries + 1, failure.certificate);
+        const delayMs = failure.certificate || (failure.sent && !repeatable) ? undefined : plan.next();
+        if (delayMs === undefined) {
+          throw new ConnectionError(subject, this.connection.server, failure.sent, error, plan.attempt + 1, failure.certificate);
         }
-        await this.pause({ request: subject, attempt: ++retries, limit, error: error as Error }, undefined, options.signal);
+        await this.pause({ request: subject, attempt: plan.attempt, limit: plan.limit, error: error as Error }, delayMs, undefined, options.signal);
         continue;
+      } finally {
+        deadline.clear();
       }
       const body = parseBody(text, sent.headers);
       if (sent.statusCode < 300) return body as T;
@@ -250,15 +321,37 @@ class HttpTransport implements Transport {
         continue;
       }
       const error = this.errorOf(sent, body, subject);
-      if (!mayRetryStatus(sent.statusCode, repeatable) || retries >= limit) throw error;
+      const delayMs = mayRetryStatus(sent.statusCode, repeatable) ? plan.next() : undefined;
+      if (delayMs === undefined) throw error;
       const serverDelayMs = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined;
-      await this.pause({ request: subject, attempt: ++retries, limit, error }, serverDelayMs, options.signal);
+      await this.pause({ request: subject, attempt: plan.attempt, limit: plan.limit, error }, delayMs, serverDelayMs, options.signal);
     }
   }
 
-  /** Waits before a retry: the backoff, or longer if the server asked for it. */
-  private async pause(notice: Omit<RetryNotice, 'delayMs'>, serverDelayMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-    const delayMs = delayHonouring(backoffDelay(notice.attempt - 1, this.backoff), serverDelayMs);
+  /** The retries of one request: the configured delays, else the backoff curve; none when retrying is off. */
+  private retryPlan(disabled: boolean): RetryPlan {
+    const { delays } = this.settings;
+    if (disabled) return new RetryPlan([][Symbol.iterator](), 0);
+    if (delays === undefined) return new RetryPlan(backoffDelays(this.retries, this.backoff), this.retries);
+    const known = Array.isArray(delays) ? delays.length : delays instanceof Set ? delays.size : undefined;
+    return new RetryPlan(millisecondsOf(delays), known);
+  }
+
+  /**
+   * The signal of one attempt: the caller's, and a timer of `requestTimeoutMs` that aborts the attempt
+   * with a timeout error — a connection failure that is retried like any other.
+   */
+  private attemptDeadline(signal: AbortSignal | undefined): { signal: AbortSignal | undefined; clear: () => void } {
+    const limitMs = this.settings.requestTimeoutMs;
+    if (!limitMs) return { signal, clear: () => {} };
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(requestTimeoutError(limitMs)), limitMs);
+    return { signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal, clear: () => clearTimeout(timer) };
+  }
+
+  /** Waits before a retry: our delay, or the server's (`Retry-After`) if longer — or in any case, when it is enforced. */
+  private async pause(notice: Omit<RetryNotice, 'delayMs'>, ownDelayMs: number, serverDelayMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    const delayMs = this.settings.enforceRetryAfter && serverDelayMs !== undefined ? serverDelayMs : delayHonouring(ownDelayMs, serverDelayMs);
     this.settings.onRetry?.({ ...notice, delayMs });
     await sleep(delayMs, signal);
   }

@@ -22,6 +22,8 @@ export interface DriverSettings {
   inactivityTimeoutMs: number;
   /** Sent as `timeoutSeconds` with every watch request, when set. */
   serverTimeoutSeconds?: number;
+  /** The longest a watch request lasts before the driver closes it and reopens it, when set. */
+  clientTimeoutMs?: number;
   /** The pause before reopening a stream that ended normally. */
   reconnectDelayMs: number;
   backoff: BackoffSettings;
@@ -109,6 +111,9 @@ class OpenStream {
   readonly deadline: Deadline;
   /** The deadline expired: the server went silent. */
   silent = false;
+  /** The request lasted the client timeout and was closed: a normal end. */
+  expired = false;
+  private readonly lifetime?: NodeJS.Timeout;
   /** The stream delivered events (ERRORs aside). */
   streamed = false;
   /** When the request was sent, on the monotonic clock. */
@@ -117,15 +122,24 @@ class OpenStream {
   constructor(
     readonly call: WatchCall,
     inactivityTimeoutMs: number,
+    clientTimeoutMs: number | undefined,
   ) {
     this.deadline = new Deadline(inactivityTimeoutMs, () => {
       this.silent = true;
       this.connection.abort();
     });
+    if (clientTimeoutMs !== undefined) {
+      this.lifetime = setTimeout(() => {
+        this.expired = true;
+        this.connection.abort();
+      }, clientTimeoutMs);
+      this.lifetime.unref();
+    }
   }
 
   close(): void {
     this.deadline.clear();
+    clearTimeout(this.lifetime);
     this.connection.abort();
   }
 }
@@ -263,18 +277,21 @@ export class WatchDriver {
   private async connect(call: WatchCall): Promise<void> {
     const { serverTimeoutSeconds } = this.settings;
     const sent = serverTimeoutSeconds === undefined ? call : { ...call, query: { ...call.query, timeoutSeconds: serverTimeoutSeconds } };
-    const stream = new OpenStream(sent, this.settings.inactivityTimeoutMs);
+    const stream = new OpenStream(sent, this.settings.inactivityTimeoutMs, this.settings.clientTimeoutMs);
     stream.deadline.arm();
     try {
-      const chunks = await this.transport.stream({ path: sent.path, query: sent.query, signal: stream.connection.signal });
+      // Stopping the watch also ends a request still waiting for its response headers.
+      const signal = AbortSignal.any([stream.connection.signal, this.stop.signal]);
+      const chunks = await this.transport.stream({ path: sent.path, query: sent.query, signal });
       if (this.stopped) throw this.stop.signal.reason;
       stream.chunks = chunks[Symbol.asyncIterator]();
       this.open = stream;
     } catch (error) {
       stream.close();
-      if (!stream.silent || this.stopped) throw error;
+      if (this.stopped || !(stream.silent || stream.expired)) throw error;
       this.machine.onStreamEnd();
-      this.settle({ productive: false, streamed: false, incident: { kind: 'silent', phase: 'watch' } });
+      if (stream.expired) this.settle({ productive: false, streamed: false, endedNormally: true });
+      else this.settle({ productive: false, streamed: false, incident: { kind: 'silent', phase: 'watch' } });
     } finally {
       stream.deadline.disarm();
     }
@@ -288,6 +305,7 @@ export class WatchDriver {
       chunk = await stream.chunks!.next();
     } catch (error) {
       if (this.stopped) return;
+      if (stream.expired) return this.endStream(stream);
       this.endStream(stream, stream.silent ? { kind: 'silent', phase: 'stream' } : { kind: 'failed', phase: 'stream', error });
       return;
     } finally {
@@ -320,14 +338,14 @@ export class WatchDriver {
   }
 
   /**
-   * The stream ended without a verdict of its own: cleanly, broken, or silent. A clean end is normal
-   * when the stream delivered events or lasted the server timeout; a clean end of an empty stream
-   * before that counts as a failed attempt.
+   * The stream ended without a verdict of its own: cleanly, broken, silent, or closed by the client
+   * timeout. A clean end is normal when the stream delivered events or lasted the server or client
+   * timeout; a clean end of an empty stream before that counts as a failed attempt.
    */
   private endStream(stream: OpenStream, incident?: Outcome['incident']): void {
     this.closeStream();
     this.machine.onStreamEnd();
-    const endedNormally = !incident && (stream.streamed || this.lastedServerTimeout(stream));
+    const endedNormally = !incident && (stream.streamed || stream.expired || this.lastedServerTimeout(stream));
     this.settle({ productive: stream.streamed, streamed: stream.streamed, endedNormally, incident });
   }
 

@@ -30,7 +30,7 @@ export interface WatchScope {
 
 /** Settings of every watch of a hub (see `WatchOptions`), plus the subscribers' queue limit. */
 export interface WatchHubSettings
-  extends Pick<WatchOptions, 'inactivityTimeoutMs' | 'backoff' | 'useWatchList' | 'pageSize' | 'serverTimeoutSeconds' | 'reconnectDelayMs'> {
+  extends Pick<WatchOptions, 'inactivityTimeoutMs' | 'backoff' | 'useWatchList' | 'pageSize' | 'serverTimeoutSeconds' | 'clientTimeoutMs' | 'reconnectDelayMs'> {
   /** Events a subscriber may have unread before its watch waits for it (default 1000). */
   highWaterMark?: number;
   /** Told about every failure, relist and dropped stream of any of the hub's watches, and which watch it was. */

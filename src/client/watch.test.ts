@@ -295,6 +295,68 @@ describe('watchResource', () => {
     await watch.finished;
   });
 
+  it('lists in one request, without limit, when pageSize is null', async () => {
+    const transport = new ScriptedTransport();
+    transport.listAnswers.push(list('10', cm('a', '5')));
+    const watch = consume(transport, { pageSize: null });
+    await until(() => transport.streams.length === 1, 'the watch stream');
+    expect(transport.lists).toHaveLength(1);
+    expect(transport.lists[0].query).toEqual({ labelSelector: undefined, fieldSelector: undefined, limit: undefined, continue: undefined });
+    expect(summary(watch.state.events)).toEqual(['ADDED a@5 initial', 'SYNCED']);
+    watch.stop();
+    await watch.finished;
+  });
+
+  it('closes a stream after clientTimeoutMs and reopens it from its resourceVersion after the fixed pause, without an incident', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const transport = new ScriptedTransport();
+    transport.listAnswers.push(list('10'));
+    const watch = consume(transport, { clientTimeoutMs: 1000, reconnectDelayMs: 100, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    await until(() => transport.streams.length === 1, 'the first stream');
+    await vi.advanceTimersByTimeAsync(500);
+    transport.lastStream.send({ type: 'ADDED', object: cm('a', '12') });
+    await until(() => watch.state.events.length === 2, 'the event');
+    // The lifetime counts from the request, not from the last event.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(transport.lastStream.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => transport.lastStream.aborted, 'the closed stream');
+    await vi.advanceTimersByTimeAsync(99);
+    expect(transport.streams.length).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => transport.streams.length === 2, 'the reopened stream');
+    expect(transport.lastStream.query).toMatchObject({ resourceVersion: '12' });
+    // An idle stream that lasted the timeout ended normally too: the same fixed pause, not the backoff.
+    await vi.advanceTimersByTimeAsync(1100);
+    await until(() => transport.streams.length === 3, 'the stream after an idle one');
+    expect(transport.lastStream.query).toMatchObject({ resourceVersion: '12' });
+    expect(watch.incidents).toEqual([]);
+    watch.stop();
+    await watch.finished;
+  });
+
+  it('counts the wait for the response headers in clientTimeoutMs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const opened: Array<{ query: unknown }> = [];
+    // A server that never answers the watch request.
+    const transport: WatchTransport = {
+      request: async <T>() => list('10') as T,
+      stream: (options) =>
+        new Promise((_resolve, reject) => {
+          opened.push({ query: options.query });
+          options.signal?.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')));
+        }),
+    };
+    const watch = consume(transport, { clientTimeoutMs: 1000, reconnectDelayMs: 100 });
+    await until(() => opened.length === 1, 'the first request');
+    await vi.advanceTimersByTimeAsync(1100);
+    await until(() => opened.length === 2, 'the second request');
+    expect(opened[1].query).toMatchObject({ resourceVersion: '10' });
+    expect(watch.incidents).toEqual([]);
+    watch.stop();
+    await watch.finished;
+  });
+
   it('checks its options before it starts', () => {
     const transport = new ScriptedTransport();
     expect(() => watchResource(transport, configmaps, { labelSelector: 'a in (b' })).toThrow(/^cannot watch configmaps: /);

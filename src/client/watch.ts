@@ -12,8 +12,8 @@
  *   - a stream silent for longer than `inactivityTimeoutMs` is dead: it is
  *     dropped and the watch resumes from its resourceVersion;
  *   - a stream the server ends (after `serverTimeoutSeconds`, or its own
- *     timeout) is reopened from its resourceVersion after `reconnectDelayMs`;
- *     that is no incident;
+ *     timeout), or the client closes after `clientTimeoutMs`, is reopened
+ *     from its resourceVersion after `reconnectDelayMs`; that is no incident;
  *   - 410 Gone (HTTP or an ERROR event) relists, and the relist is compared
  *     against what was known: only changes are reported, and objects that
  *     vanished meanwhile come as synthesized DELETED events;
@@ -98,8 +98,13 @@ export interface WatchOptions {
    * rejects the form. Default true.
    */
   useWatchList?: boolean;
-  /** Items per page of a paginated list (default 500). */
-  pageSize?: number;
+  /** Items per page of a paginated list (default 500); `null` lists everything in one request, without `limit`. */
+  pageSize?: number | null;
+  /**
+   * Milliseconds a watch request may last in total, from sending it: then the stream is closed and reopened
+   * from its resourceVersion (after `reconnectDelayMs`), which is no incident. Unset: no limit.
+   */
+  clientTimeoutMs?: number;
   /** Told about every failure, relist and dropped stream, with the pause that follows. */
   onIncident?: (incident: WatchIncident) => void;
 }
@@ -122,8 +127,12 @@ function checkOptions(resource: WatchedResource, options: WatchOptions): DriverS
   if (!(Number.isFinite(inactivityTimeoutMs) && inactivityTimeoutMs > 0)) {
     throw new RangeError(`inactivityTimeoutMs must be a positive number of milliseconds, not ${options.inactivityTimeoutMs}`);
   }
-  const pageSize = options.pageSize ?? defaultPageSize;
-  if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`pageSize must be a positive integer, not ${options.pageSize}`);
+  const pageSize = options.pageSize === undefined ? defaultPageSize : options.pageSize;
+  if (pageSize !== null && !(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`pageSize must be a positive integer or null, not ${options.pageSize}`);
+  const { clientTimeoutMs } = options;
+  if (clientTimeoutMs !== undefined && !(Number.isFinite(clientTimeoutMs) && clientTimeoutMs > 0)) {
+    throw new RangeError(`clientTimeoutMs must be a positive number of milliseconds, not ${clientTimeoutMs}`);
+  }
   const { serverTimeoutSeconds } = options;
   if (serverTimeoutSeconds !== undefined && !(Number.isInteger(serverTimeoutSeconds) && serverTimeoutSeconds > 0)) {
     throw new RangeError(`serverTimeoutSeconds must be a positive integer, not ${serverTimeoutSeconds}`);
@@ -135,6 +144,7 @@ function checkOptions(resource: WatchedResource, options: WatchOptions): DriverS
   return {
     inactivityTimeoutMs,
     serverTimeoutSeconds,
+    clientTimeoutMs,
     reconnectDelayMs,
     backoff: checkBackoffSettings({ ...defaultBackoff, ...options.backoff }),
     signal: options.signal,
@@ -167,7 +177,7 @@ export function watchResource<T extends WatchedObject = WatchedObject>(
   const settings = checkOptions(resource, options);
   const machine = new WatchMachine(
     { ...resource, namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-    { pageSize: options.pageSize ?? defaultPageSize, useWatchList: options.useWatchList ?? true },
+    { pageSize: options.pageSize === undefined ? defaultPageSize : (options.pageSize ?? undefined), useWatchList: options.useWatchList ?? true },
   );
   return new WatchDriver(transport, machine, settings) as unknown as WatchIterator<T>;
 }

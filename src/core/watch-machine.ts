@@ -31,8 +31,8 @@ export interface WatchTarget {
 
 /** How the machine lists. */
 export interface WatchMachineOptions {
-  /** Items per list page. */
-  pageSize: number;
+  /** Items per list page; undefined lists everything in one request. */
+  pageSize: number | undefined;
   /** Try the watch-list form (initial objects streamed as events) before falling back to paginated lists. */
   useWatchList: boolean;
 }

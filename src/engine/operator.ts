@@ -141,8 +141,10 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     hub = new WatchHub(api.transport, {
       inactivityTimeoutMs: watching.inactivityTimeout * 1000,
       useWatchList: watching.initialStreaming,
-      pageSize: watching.chunkSize ?? undefined,
+      pageSize: watching.chunkSize,
       serverTimeoutSeconds: watching.serverTimeout ?? undefined,
+      // As in Kopf (aiohttp), 0 is no limit.
+      clientTimeoutMs: watching.clientTimeout ? watching.clientTimeout * 1000 : undefined,
       reconnectDelayMs: watching.reconnectBackoff * 1000,
       onIncident: (incident, watch) => logger.debug({ incident: { kind: incident.kind, phase: incident.phase, delayMs: incident.delayMs } }, `Watch incident on ${watch.resource.plural}: ${incident.kind} during ${incident.phase}${incident.error ? `: ${String(incident.error)}` : ''}`),
     });
@@ -234,10 +236,20 @@ const apiBeforeLogin = new Proxy({} as Api, {
 
 /** The client's transport settings from `settings.networking`. */
 function transportSettings(settings: OperatorSettings, logger: Logger): NonNullable<ConnectOptions['transport']> {
-  const { requestTimeout } = settings.networking;
+  const { requestTimeout, connectTimeout, errorBackoffs, enforceRetryAfter, trustEnv } = settings.networking;
   const onRetry = (notice: RetryNotice) =>
-    logger.debug(`Request attempt #${notice.attempt}/${notice.limit} failed; will retry in ${notice.delayMs / 1000} seconds: ${notice.error.message}`);
-  return requestTimeout === null ? { onRetry } : { timeoutMs: requestTimeout * 1000, onRetry };
+    logger.debug(`Request attempt #${notice.attempt}${notice.limit === undefined ? '' : `/${notice.limit}`} failed; will retry in ${notice.delayMs / 1000} seconds: ${notice.error.message}`);
+  // The total limit is what Kopf has; the per-chunk one of the transport never comes first at the same value, and `null` lifts both.
+  const timeoutMs = requestTimeout === null ? 0 : requestTimeout * 1000;
+  return {
+    delays: typeof errorBackoffs === 'number' ? [errorBackoffs] : errorBackoffs,
+    enforceRetryAfter,
+    timeoutMs,
+    requestTimeoutMs: timeoutMs,
+    connectTimeoutMs: connectTimeout === null ? undefined : connectTimeout * 1000,
+    trustEnv,
+    onRetry,
+  };
 }
 
 /**
