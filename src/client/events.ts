@@ -32,6 +32,8 @@ export interface EventOptions {
    */
   defaultNamespace?: string;
   signal?: AbortSignal;
+  /** `false`: no retries by the transport (a caller with retries of its own, as the operator's poster). */
+  retry?: boolean;
 }
 
 /** The API's limit on an Event's message when `eventTime` is set. */
@@ -116,5 +118,6 @@ export async function postEvent(transport: Pick<Transport, 'request'>, object: O
     path: `/api/v1/namespaces/${encodeURIComponent(event.metadata!.namespace!)}/events`,
     body: event,
     signal: options.signal,
+    ...(options.retry === false ? { retry: false } : {}),
   });
 }

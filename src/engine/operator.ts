@@ -112,7 +112,8 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   // With login handlers, the credentials exist only after the startup handlers and the login ran.
   const byLogin = !options.api && registry.activityHandlers('authentication').length > 0;
   let api: Api | undefined = options.api ?? (byLogin ? undefined : await connect({ ...options.connection, transport: transport() }));
-  const events = new EventPoster({ post: (object, event) => (api ?? apiBeforeLogin).event(object, event), settings: () => settings.posting, logger });
+  // The poster retries over the posting backoffs itself, as Kopf does: no second layer of retries below it.
+  const events = new EventPoster({ post: (object, event) => (api ?? apiBeforeLogin).event(object, { ...event, retry: false }), settings: () => settings.posting, logger });
   const stopPostingLogs = listenToObjectRecords(operatorId, logsToEvents(events, () => settings.posting));
   const indexes = { view: createIndexes(registry.handlersOf('index').map((handler) => handler.id)), readiness: new IndexReadiness() };
   let parts: ActivityRuntime = { registry, settings, memo, logger, api: api ?? apiBeforeLogin, events, indexes: indexes.view };
