@@ -68,9 +68,9 @@ describe('Kubernetes Events', () => {
       await cluster.apply(example('logged'));
       const messages = await cluster.waitFor(async () => {
         const found = (await eventsAbout('logged')).filter((event) => event.reason === 'Logging').map((event) => event.message);
-        return found.includes("Handler 'createFn' succeeded.") ? found : undefined;
+        // Events are posted in the background, one after another: wait for the last line of the story.
+        return found.includes("Handler 'createFn' succeeded.") && found.includes('Creation is processed: 1 succeeded; 0 failed.') ? found : undefined;
       });
-      expect(messages).toContain('Creation is processed: 1 succeeded; 0 failed.');
       // Debug lines stay out at the default posting level, and so do the framework's local lines.
       expect(messages.some((message) => message.startsWith('Creation is in progress'))).toBe(false);
       expect(messages.some((message) => message.startsWith('Merge-patching'))).toBe(false);
