@@ -49,5 +49,9 @@ it('adopts a pod created in a create handler, which goes away with its parent', 
   ]);
 
   await cluster.delete('kopfexamples', 'parent', { namespace: ns });
-  await cluster.waitFor(async () => (await cluster.list('pods', { namespace: ns })).length === 0, { description: 'the adopted pod garbage-collected' });
+  await cluster.waitFor(async () => (await cluster.list('pods', { namespace: ns })).length === 0, {
+    description: 'the adopted pod garbage-collected',
+    // kube-controller-manager's garbage collector works from its informers: seconds on a busy machine.
+    timeout: 60_000,
+  });
 });
