@@ -54,4 +54,4 @@ it('adopts a pod created in a create handler, which goes away with its parent', 
     // kube-controller-manager's garbage collector works from its informers: seconds on a busy machine.
     timeout: 60_000,
   });
-});
+}, 90_000);
