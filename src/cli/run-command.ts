@@ -152,6 +152,8 @@ export async function runOperator(plan: RunPlan): Promise<void> {
 
   const { run } = await import('../engine/operator.ts');
   const cluster = plan.embedded ? await startEmbeddedCluster() : undefined;
+  // Login handlers (`kopf.loginWithKubeconfig()`) and tools started by handlers find the embedded cluster too.
+  if (cluster) process.env.KUBECONFIG = cluster.kubeconfigPath;
   try {
     await run({ ...plan.operator, ...(cluster ? { connection: { kubeconfig: cluster.kubeconfigPath } } : {}) });
   } catch (error) {

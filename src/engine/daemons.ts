@@ -54,6 +54,8 @@ export class ObjectDaemons {
   #deleting = false;
   /** Shut down with the operator (or its pause): nothing starts any more. */
   #closed = false;
+  /** A cycle is stopping the daemons for deletion right now: it sees their exit itself, no wake-up needed. */
+  #stoppingInCycle = false;
   /** The last adjustment's context: a daemon that finishes stopping may have to start again. */
   #lastContext?: () => unknown;
 
@@ -143,6 +145,15 @@ export class ObjectDaemons {
   }
 
   async #stopForDeletion(): Promise<number[]> {
+    this.#stoppingInCycle = true;
+    try {
+      return await this.#stopRunningForDeletion();
+    } finally {
+      this.#stoppingInCycle = false;
+    }
+  }
+
+  async #stopRunningForDeletion(): Promise<number[]> {
     const now = this.runtime.now();
     const delays: number[] = [];
     for (const running of [...this.#running.values()]) {
@@ -200,7 +211,7 @@ export class ObjectDaemons {
         running.finished = true;
         if (this.#running.get(handler.id) === running) this.#running.delete(handler.id);
         // A daemon that kept a deleted object must let it go now, not at the next polling check.
-        if (this.#deleting && running.stopRequestedMs !== undefined && !this.#running.size) {
+        if (this.#deleting && !this.#stoppingInCycle && running.stopRequestedMs !== undefined && !this.#running.size) {
           void touchObject(this.#target()).catch(() => undefined);
         }
         // Stopped for a filter mismatch while the object matched again: it starts anew now, not at the next event.

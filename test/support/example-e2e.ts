@@ -7,6 +7,7 @@
  *
  * `runExample()` does the run (in `beforeAll`) and returns what was seen; `itBehavesLikeKopfExample()`
  * adds the checks Kopf's e2e test makes on every example. Expectations live in each example's test.
+ * `watchProcess()` is the output watching alone, for examples that run as programs of their own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -18,10 +19,37 @@ import { kubectlFor, type KubectlResult } from './kubectl.ts';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** The object a run creates and deletes with kubectl. */
+export interface ExampleObject {
+  /** The kubectl arguments that create it, e.g. `['run', 'kopf-pod-1', '--image', 'busybox']`. */
+  create: string[];
+  /** Its resource as kubectl names it: `kex`, `pod` … */
+  resource: string;
+  name: string;
+  namespace: string;
+}
+
+/** The KopfExample of `examples/obj.yaml`, which Kopf's e2e test creates and deletes for every example. */
+export const kopfExampleObject: ExampleObject = {
+  create: ['apply', '-f', join(repositoryRoot, 'examples/obj.yaml')],
+  resource: 'kex',
+  name: 'kopf-example-1',
+  namespace: 'default',
+};
+
 /** How one example is driven. */
 export interface ExampleScenario {
   /** The example's operator file, relative to the repository root. */
   file: string;
+  /** More arguments of `kopf run`, after `-A --standalone --verbose`, e.g. `['--liveness', url]`. */
+  args?: string[];
+  /**
+   * The embedded cluster's pod simulation (`startCluster()`'s options of the same names): off by default,
+   * so pods stay Pending. The real backend has no kubelet and ignores them.
+   */
+  cluster?: { runPods?: boolean; timeScale?: number };
+  /** The object to create and delete (default: the KopfExample of `examples/obj.yaml`). */
+  object?: ExampleObject;
   /** The line that says the operator has started (default: `Client is configured`). */
   startupWords?: RegExp;
   /** The line that says creation is handled, e.g. `Creation is processed:`. */
@@ -33,8 +61,11 @@ export interface ExampleScenario {
   handledWhen?: (object: KubeObject) => boolean;
   /** Steps between creation and deletion, e.g. a patch of the object and a wait for its handling. */
   afterCreation?: (run: ExampleRun) => Promise<void>;
-  /** The line that says deletion is handled (default: `Deleted, really deleted`). */
-  deletionWords?: RegExp;
+  /**
+   * The line that says deletion is handled (default: `Deleted, really deleted`); `null` when no line
+   * does, and `kubectl delete` returning (it waits until the object is gone) is enough.
+   */
+  deletionWords?: RegExp | null;
   /** Milliseconds each wait may take (default 20 s). */
   waitMs?: number;
 }
@@ -49,7 +80,9 @@ export interface ExampleRun {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Runs kubectl and fails with its output unless it exits with 0. */
   kubectlOk(args: string[]): Promise<string>;
-  /** `kubectl get kex kopf-example-1 -o json` once the object counted as handled. */
+  /** The object the run created and deleted. */
+  object: ExampleObject;
+  /** `kubectl get <object> -o json` once the object counted as handled. */
   created: KubeObject;
   /** How the operator exited after SIGINT. */
   exitCode: number | null;
@@ -73,14 +106,15 @@ export function countMatches(output: string, pattern: RegExp): Record<string, nu
 }
 
 // Anchored at the start of a log message (after the object prefix), so that the same words quoted
-// inside a logged body (a progress record in a debug line) do not count.
+// inside a logged body (a progress record in a debug line) do not count. Every kind of handler counts,
+// as in Kopf's test: `Handler`, `Activity`, `Daemon`, `Timer`, `Indexer`.
 
 /** Handler ids by how often they succeeded. */
-export const succeededCounts = (output: string) => countMatches(output, /(?:^|\] )Handler '(.+?)' succeeded/m);
+export const succeededCounts = (output: string) => countMatches(output, /(?:^|\] )(?:Handler|Activity|Daemon|Timer|Indexer) '(.+?)' succeeded/m);
 
 /** Handler ids by how often they failed for good (not counting retried or ignored errors). */
 export const failedCounts = (output: string) =>
-  countMatches(output, /(?:^|\] )Handler '(.+?)' failed (?:permanently|with an exception and will stop)/m);
+  countMatches(output, /(?:^|\] )(?:Handler|Activity|Daemon|Timer|Indexer) '(.+?)' failed (?:permanently|with an exception and will stop)/m);
 
 /** Stack lines of logged errors (`    at fn (file:line:col)`). */
 export const stackLines = (output: string) => output.match(/^[ \t]+at .*$/gm) ?? [];
@@ -98,18 +132,74 @@ export function messagesMatching(output: string, pattern: RegExp): string[] {
     .filter((message) => pattern.test(message));
 }
 
+/** A child process whose output (stdout and stderr, interleaved as they come) is collected and awaited. */
+export interface WatchedProcess {
+  /** Everything printed so far. */
+  output(): string;
+  /** Resolves when the output matches `pattern`; rejects at the deadline or when the process exits first. */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
+  /** Resolves when the process has exited; false if it still runs after `timeoutMs`. */
+  waitForExit(timeoutMs: number): Promise<boolean>;
+}
+
+/** Starts collecting a spawned process's output; call it right after `spawn()`, before any output can arrive. */
+export function watchProcess(child: ChildProcess, name: string): WatchedProcess {
+  let output = '';
+  // Collect before any waiter listens, so each waiter's check sees the chunk it was woken by.
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  const waitForOutput = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(output)) return;
+        finish();
+        resolve();
+      };
+      const onExit = () => {
+        finish();
+        reject(new Error(`the ${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}; its output:\n${output}`));
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`the ${name} did not print ${pattern} within ${timeoutMs} ms; its output:\n${output}`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        child.stderr!.off('data', check);
+        child.off('exit', onExit);
+      };
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      child.once('exit', onExit);
+      check();
+      if (hasExited()) onExit();
+    });
+  const waitForExit = async (timeoutMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const stopped = await Promise.race([exited.then(() => true), deadline]);
+    clearTimeout(timer);
+    return stopped;
+  };
+  return { output: () => output, waitForOutput, waitForExit };
+}
+
 /**
  * Runs the example in `beforeAll` (one operator process, one object's life) and stops everything in
  * `afterAll`, whatever happened. The returned function gives the run to the tests.
  */
 export function runExample(scenario: ExampleScenario): () => ExampleRun {
   const waitMs = scenario.waitMs ?? 20_000;
+  const object = scenario.object ?? kopfExampleObject;
   let cluster: TestCluster | undefined;
   let child: ChildProcess | undefined;
   let run: ExampleRun | undefined;
 
   beforeAll(async () => {
-    cluster = await startCluster();
+    cluster = await startCluster(scenario.cluster);
     const kubeconfigPath = cluster.kubeconfigPath;
     const kubectl = kubectlFor(kubeconfigPath);
     const kubectlOk = async (args: string[]) => {
@@ -120,59 +210,26 @@ export function runExample(scenario: ExampleScenario): () => ExampleRun {
     await kubectlOk(['apply', '-f', join(repositoryRoot, 'examples/crd.yaml')]);
     await kubectlOk(['wait', '--for', 'condition=Established', '--timeout', '30s', 'crd/kopfexamples.kopf.dev']);
 
-    const operator = spawn(process.execPath, ['bin/kopf.js', 'run', '-A', '--standalone', '--verbose', scenario.file], {
+    const operator = spawn(process.execPath, ['bin/kopf.js', 'run', '-A', '--standalone', '--verbose', scenario.file, ...(scenario.args ?? [])], {
       cwd: repositoryRoot,
       env: { ...process.env, KUBECONFIG: kubeconfigPath },
     });
     child = operator;
-    let output = '';
-    const exited = new Promise<void>((resolve) => operator.once('exit', () => resolve()));
-    const waitForOutput = (pattern: RegExp, timeoutMs = waitMs) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (!pattern.test(output)) return;
-          finish();
-          resolve();
-        };
-        const onExit = () => {
-          finish();
-          reject(new Error(`the operator exited (${operator.exitCode ?? operator.signalCode}) before printing ${pattern}; its output:\n${output}`));
-        };
-        const timer = setTimeout(() => {
-          finish();
-          reject(new Error(`the operator did not print ${pattern} within ${timeoutMs} ms; its output:\n${output}`));
-        }, timeoutMs);
-        const finish = () => {
-          clearTimeout(timer);
-          operator.stdout.off('data', check);
-          operator.stderr.off('data', check);
-          operator.off('exit', onExit);
-        };
-        operator.stdout.on('data', check);
-        operator.stderr.on('data', check);
-        operator.once('exit', onExit);
-        check();
-      });
-    // Collect before any waiter listens, so each waiter's check sees the chunk it was woken by.
-    operator.stdout.on('data', (chunk) => (output += chunk));
-    operator.stderr.on('data', (chunk) => (output += chunk));
+    const watched = watchProcess(operator, 'operator');
+    const waitForOutput = (pattern: RegExp, timeoutMs = waitMs) => watched.waitForOutput(pattern, timeoutMs);
 
-    const partial = { cluster, kubectl, kubectlOk, waitForOutput, output: () => output };
+    const partial = { cluster, kubectl, kubectlOk, waitForOutput, output: watched.output, object };
     await waitForOutput(scenario.startupWords ?? /Client is configured/);
-    await kubectlOk(['apply', '-f', join(repositoryRoot, 'examples/obj.yaml')]);
+    await kubectlOk(object.create);
     await waitForOutput(scenario.creationWords);
-    const created = await waitForObject(kubectlOk, scenario.handledWhen ?? (() => true), waitMs);
+    const created = await waitForObject(kubectlOk, object, scenario.handledWhen ?? (() => true), waitMs);
     run = { ...partial, created, exitCode: null, exitSignal: null };
     await scenario.afterCreation?.(run);
-    await kubectlOk(['delete', '-f', join(repositoryRoot, 'examples/obj.yaml')]);
-    await waitForOutput(scenario.deletionWords ?? /Deleted, really deleted/);
+    await kubectlOk(['delete', object.resource, object.name, '-n', object.namespace]);
+    if (scenario.deletionWords !== null) await waitForOutput(scenario.deletionWords ?? /Deleted, really deleted/);
 
     operator.kill('SIGINT');
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
-    const stopped = await Promise.race([exited.then(() => true), deadline]);
-    clearTimeout(timer);
-    if (!stopped) throw new Error(`the operator did not exit within ${waitMs} ms of SIGINT; its output:\n${output}`);
+    if (!(await watched.waitForExit(waitMs))) throw new Error(`the operator did not exit within ${waitMs} ms of SIGINT; its output:\n${watched.output()}`);
     run.exitCode = operator.exitCode;
     run.exitSignal = operator.signalCode;
   });
@@ -188,12 +245,12 @@ export function runExample(scenario: ExampleScenario): () => ExampleRun {
   };
 }
 
-/** Polls the example object until `handled` says so; returns the last one seen. */
-async function waitForObject(kubectlOk: (args: string[]) => Promise<string>, handled: (object: KubeObject) => boolean, waitMs: number): Promise<KubeObject> {
+/** Polls the example's object until `handled` says so; returns the last one seen. */
+async function waitForObject(kubectlOk: (args: string[]) => Promise<string>, object: ExampleObject, handled: (object: KubeObject) => boolean, waitMs: number): Promise<KubeObject> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const object = JSON.parse(await kubectlOk(['get', 'kex', 'kopf-example-1', '-o', 'json'])) as KubeObject;
-    if (handled(object) || Date.now() > deadline) return object;
+    const seen = JSON.parse(await kubectlOk(['get', object.resource, object.name, '-n', object.namespace, '-o', 'json'])) as KubeObject;
+    if (handled(seen) || Date.now() > deadline) return seen;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -202,8 +259,12 @@ async function waitForObject(kubectlOk: (args: string[]) => Promise<string>, han
 export interface KopfExpectations {
   /** It has an `on.create` handler: `Creation is in progress:` must appear. */
   creation: boolean;
-  /** It has a mandatory `on.delete` handler: the finalizer is added and deletion is handled. */
-  finalizer: boolean;
+  /**
+   * It has a mandatory `on.delete` handler: the finalizer is added and deletion is handled. `'spawning'`:
+   * only its daemons or timers need the finalizer (to be stopped before the object goes), so it is added
+   * and removed, with no deletion handlers to run.
+   */
+  finalizer: boolean | 'spawning';
   /** It has create/update/delete handlers: `Deleted, really deleted` must appear. */
   changing: boolean;
   /** Exact success counts of these ids (others are not checked); default: every id that succeeded did so exactly once. */
@@ -216,16 +277,22 @@ export interface KopfExpectations {
 
 /** Adds Kopf's generic e2e checks, as tests of the current `describe`. */
 export function itBehavesLikeKopfExample(run: () => ExampleRun, expected: KopfExpectations): void {
-  const prefix = '[default/kopf-example-1]';
+  const prefix = () => `[${run().object.namespace}/${run().object.name}]`;
 
   it('exits with 0 after SIGINT', () => {
     expect({ code: run().exitCode, signal: run().exitSignal }).toEqual({ code: 0, signal: null });
   });
 
-  if (expected.finalizer) {
+  if (expected.finalizer === 'spawning') {
+    it('adds the finalizer for its daemons or timers, and removes it when they stopped', () => {
+      expect(run().output()).toContain(`${prefix()} Adding the finalizer`);
+      expect(run().output()).toContain(`${prefix()} Removing the finalizer`);
+      expect(run().output()).not.toContain('Deletion is in progress:');
+    });
+  } else if (expected.finalizer) {
     it('adds the finalizer and handles the deletion', () => {
-      expect(run().output()).toContain(`${prefix} Adding the finalizer`);
-      expect(run().output()).toContain(`${prefix} Deletion is in progress:`);
+      expect(run().output()).toContain(`${prefix()} Adding the finalizer`);
+      expect(run().output()).toContain(`${prefix()} Deletion is in progress:`);
     });
   } else {
     it('adds no finalizer', () => {
@@ -236,13 +303,13 @@ export function itBehavesLikeKopfExample(run: () => ExampleRun, expected: KopfEx
 
   if (expected.creation) {
     it('handles the creation', () => {
-      expect(run().output()).toContain(`${prefix} Creation is in progress:`);
+      expect(run().output()).toContain(`${prefix()} Creation is in progress:`);
     });
   }
 
   if (expected.changing) {
     it('is notified of the object being gone', () => {
-      expect(run().output()).toContain(`${prefix} Deleted, really deleted`);
+      expect(run().output()).toContain(`${prefix()} Deleted, really deleted`);
     });
   }
 
