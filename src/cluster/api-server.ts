@@ -18,6 +18,7 @@ import type { OpenApiService } from './openapi-service.ts';
 import type { Patcher } from './patching.ts';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/media-type.ts';
 import { parseResourcePath, type ResourceRequest } from './request-info.ts';
+import { storedObjectJson } from './stored-json.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './resource-type.ts';
 import type { CrdController } from './controllers/crd-controller.ts';
 import type { PodLogAnswer } from './controllers/pod-runtime/pod-log-request.ts';
@@ -57,9 +58,13 @@ export interface ApiServerParts {
   podLog: (pod: KubeObject, query: URLSearchParams) => PodLogAnswer;
 }
 
+function isCurl(req: IncomingMessage): boolean {
+  return (req.headers['user-agent'] ?? '').startsWith('curl');
+}
+
 /** Upstream indents JSON for curl; everyone else gets compact bodies (§2.2). */
 function jsonText(value: unknown, req: IncomingMessage): string {
-  return (req.headers['user-agent'] ?? '').startsWith('curl') ? JSON.stringify(value, null, 2) + '\n' : JSON.stringify(value);
+  return isCurl(req) ? JSON.stringify(value, null, 2) + '\n' : JSON.stringify(value);
 }
 
 function warningHeader(warnings: string[]): string[] {
@@ -70,11 +75,17 @@ function warningHeader(warnings: string[]): string[] {
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
     req.once('error', reject);
-    // A client gone before its body ended (after 'end', settling again changes nothing).
-    req.once('close', () => reject(new Error('the request was closed before its body ended')));
+    // A client gone before its body ended; the error is made only then (a stack trace per request is not free).
+    req.once('close', () => {
+      if (!ended) reject(new Error('the request was closed before its body ended'));
+    });
   });
 }
 
@@ -98,6 +109,11 @@ function checkDryRun(dryRun: string[], optionsKind: string): void {
     const value = `[]string{${dryRun.map((d) => JSON.stringify(d)).join(', ')}}`;
     throw optionsInvalid(optionsKind, 'dryRun', 'FieldValueNotSupported', `Unsupported value: ${value}: supported values: "All"`);
   }
+}
+
+/** A body that is not a JSON or YAML object, as upstream's decoder words it. */
+function unreadableBody(type: ResourceType, text: string, why: string): ApiError {
+  return unrecognizedBody(type, `couldn't get version/kind; json parse error: ${why}`, text === '' ? '<empty>' : text);
 }
 
 const optionsKinds: Record<string, string> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' };
@@ -326,16 +342,15 @@ export class ApiServer {
       throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);
     }
     const text = raw.toString();
-    const unreadable = (why: string) => unrecognizedBody(type, `couldn't get version/kind; json parse error: ${why}`, text === '' ? '<empty>' : text);
     let value: unknown;
     try {
       value = contentType === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
     } catch (e) {
-      throw unreadable((e as Error).message);
+      throw unreadableBody(type, text, (e as Error).message);
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       const what = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-      throw unreadable(`json: cannot unmarshal ${what} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+      throw unreadableBody(type, text, `json: cannot unmarshal ${what} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
     }
     return value as KubeObject;
   }
@@ -545,9 +560,11 @@ export class ApiServer {
   }
 
   private sendWrite(req: IncomingMessage, res: ServerResponse, result: WriteResult): void {
-    const headers: Record<string, string | string[]> = {};
+    const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json' };
     if (result.warnings.length) headers.Warning = warningHeader(result.warnings);
-    this.send(req, res, result.code, result.object, headers);
+    res.writeHead(result.code, headers);
+    // The object is usually the stored one its watch events just serialized.
+    res.end(isCurl(req) ? jsonText(result.object, req) : storedObjectJson(result.object));
   }
 
   private async deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {

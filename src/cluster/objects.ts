@@ -228,12 +228,19 @@ function generationView(obj: KubeObject, type: ResourceType): unknown {
 /**
  * Whether a write changes nothing: everything but resourceVersion is equal
  * (managed-field times move only with a change). Compared in place, without
- * serializing either side.
+ * copying or serializing either side.
  */
 function sameExceptResourceVersion(obj: KubeObject, stored: KubeObject): boolean {
-  const { resourceVersion: _a, ...meta } = obj.metadata;
-  const { resourceVersion: _b, ...storedMeta } = stored.metadata;
-  return jsonEqual({ ...obj, metadata: meta }, { ...stored, metadata: storedMeta });
+  return equalExcept(obj, stored, 'metadata') && equalExcept(obj.metadata, stored.metadata, 'resourceVersion');
+}
+
+/** Whether two JSON objects have equal members, one key left out (undefined members count as absent). */
+function equalExcept(a: object, b: object, left: string): boolean {
+  const aMembers = a as Record<string, unknown>;
+  const bMembers = b as Record<string, unknown>;
+  const aKeys = Object.keys(aMembers).filter((k) => k !== left && aMembers[k] !== undefined);
+  const bKeys = Object.keys(bMembers).filter((k) => k !== left && bMembers[k] !== undefined);
+  return aKeys.length === bKeys.length && aKeys.every((k) => jsonEqual(aMembers[k], bMembers[k]));
 }
 
 /**

@@ -3,6 +3,7 @@ import { atVersion } from './objects.ts';
 import { apiVersionOf, storageKey, type KubeObject, type ResourceType } from './resource-type.ts';
 import type { ObjectFilter } from './selection.ts';
 import type { ChangeEvent, Store } from './store.ts';
+import { storedObjectJson } from './stored-json.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -146,10 +147,14 @@ let lastRendered: { object: object; lines: Partial<Record<WatchEventType, string
 let lastView: { stored: KubeObject; apiVersion: string; view: KubeObject } | undefined;
 let lastDeparture: { event: ChangeEvent; object: KubeObject } | undefined;
 
-/** Renders an event as one JSON line; watchers sending the same event one after another share one serialization. */
+/**
+ * Renders an event as one JSON line; watchers sending the same event one
+ * after another share one serialization, and the write's response reuses the
+ * object's text (`storedObjectJson`).
+ */
 export function jsonEventLine(type: WatchEventType, object: object): string {
   if (lastRendered?.object !== object) lastRendered = { object, lines: {} };
-  return (lastRendered.lines[type] ??= `{"type":"${type}","object":${JSON.stringify(object)}}\n`);
+  return (lastRendered.lines[type] ??= `{"type":"${type}","object":${storedObjectJson(object)}}\n`);
 }
 
 /** The object as a watch of `type` shows it, shared between consecutive watchers of the same version. */
