@@ -1,17 +1,26 @@
 #!/usr/bin/env node
-// The CLI is written in TypeScript and run through tsx, so operator files
-// given to `kopf run` load the same way: no build step anywhere.
+// Two ways to run, decided by how `kopf-ts` resolves here (package.json's exports):
+// - as installed: dist/, the JavaScript `npm run build` compiled (run by `npm install`);
+// - this repository's tests, which set the `kopf-ts-source` condition: src/ through tsx, no build step.
 //
-// tsx's loader hooks run on a separate thread and every module import crosses
-// it, which makes large plain-JS dependencies slow to load through them
-// (@kubernetes/client-node alone: ~1 s plain, ~4 s hooked). So the heavy
-// third-party modules are loaded first, before the hooks exist; later imports
-// of them hit the module cache. The client is only needed by `kopf run`.
-import { register } from 'tsx/esm/api';
+// tsx's loader hooks run on a separate thread and every module import crosses it, which makes
+// large plain-JS dependencies slow to load through them (@kubernetes/client-node alone: ~1 s plain,
+// ~4 s hooked). So what the command needs is loaded first, before the hooks exist; later imports
+// of it hit the module cache. Only `kopf run` needs the hooks when compiled: for the user's files.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = import.meta.resolve('kopf-ts');
+const compiled = entry.endsWith('.js') && existsSync(fileURLToPath(entry));
+const running = process.argv[2] === 'run';
 
 const preloaded = ['undici', 'pino', 'yaml', 'commander'];
-if (process.argv[2] === 'run') preloaded.push('@kubernetes/client-node');
-await Promise.all(preloaded.map((name) => import(name)));
-
-register();
-await import('../src/cli/main.ts');
+if (running) preloaded.push('@kubernetes/client-node', ...(compiled ? [entry] : []));
+if (compiled && !running) {
+  await import('../dist/cli/main.js');
+} else {
+  await Promise.all(preloaded.map((name) => import(name)));
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(compiled ? '../dist/cli/main.js' : '../src/cli/main.ts');
+}

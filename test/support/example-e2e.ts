@@ -68,6 +68,8 @@ export interface ExampleScenario {
   deletionWords?: RegExp | null;
   /** Milliseconds each wait may take (default 20 s). */
   waitMs?: number;
+  /** Run `kopf` from the compiled dist/ as users do (built beforehand), not from src/ as the tests do. */
+  compiled?: boolean;
 }
 
 /** What a run saw; read it in the tests, after `beforeAll`. */
@@ -212,7 +214,7 @@ export function runExample(scenario: ExampleScenario): () => ExampleRun {
 
     const operator = spawn(process.execPath, ['bin/kopf.js', 'run', '-A', '--standalone', '--verbose', scenario.file, ...(scenario.args ?? [])], {
       cwd: repositoryRoot,
-      env: { ...process.env, KUBECONFIG: kubeconfigPath },
+      env: { ...(scenario.compiled ? compiledPackageEnv() : process.env), KUBECONFIG: kubeconfigPath },
     });
     child = operator;
     const watched = watchProcess(operator, 'operator');
@@ -243,6 +245,12 @@ export function runExample(scenario: ExampleScenario): () => ExampleRun {
     if (!run) throw new Error('the example did not run (see the error of beforeAll)');
     return run;
   };
+}
+
+/** The environment of this process without the `kopf-ts-source` condition (vitest.config.ts): `kopf-ts` is dist/. */
+export function compiledPackageEnv(): NodeJS.ProcessEnv {
+  const nodeOptions = (process.env.NODE_OPTIONS ?? '').replace('--conditions=kopf-ts-source', '').trim();
+  return { ...process.env, NODE_OPTIONS: nodeOptions };
 }
 
 /** Polls the example's object until `handled` says so; returns the last one seen. */

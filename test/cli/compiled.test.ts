@@ -1,0 +1,76 @@
+/**
+ * The package as users get it: `npm install` builds dist/ (`prepare` → `npm run build`), and outside
+ * this repository's tests `kopf` and `import 'kopf-ts'` load that JavaScript, with tsx only for the
+ * user's own operator files. Every other test runs src/ (vitest.config.ts), so this one builds dist/
+ * afresh and runs example 01 from it, and type-checks a user's project against its declarations.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compiledPackageEnv, itBehavesLikeKopfExample, runExample } from '../support/example-e2e.ts';
+import { hasKubectl } from '../support/kubectl.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
+
+describe('the compiled package', () => {
+  beforeAll(async () => {
+    await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+  }, 180_000);
+
+  it('is what `kopf-ts` resolves to outside the tests, declarations included', async () => {
+    const script = "for (const name of ['kopf-ts', 'kopf-ts/testing']) console.log(import.meta.resolve(name))";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env: compiledPackageEnv() });
+    expect(stdout.trim().split('\n')).toEqual([`file://${root}/dist/index.js`, `file://${root}/dist/testing.js`]);
+  });
+
+  it('starts `kopf` without loading TypeScript', async () => {
+    const { stdout } = await run(process.execPath, ['bin/kopf.js', '--version'], { cwd: root, env: compiledPackageEnv() });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("type-checks a user's operator against the declarations, with merged Memo and Indexes members", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'kopf-ts-user-'));
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(root, join(project, 'node_modules', 'kopf-ts'));
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }');
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [], typeRoots: [join(root, 'node_modules/@types')] } }),
+    );
+    writeFileSync(
+      join(project, 'operator.ts'),
+      [
+        "import * as kopf from 'kopf-ts';",
+        "declare module 'kopf-ts' {",
+        '  interface Memo { created: number }',
+        '  interface Indexes { byName: kopf.Index<string, string> }',
+        '}',
+        "kopf.on.startup(async ({ memo }) => { memo.created = 0; });",
+        "kopf.on.index('kopfexamples', { id: 'byName' }, ({ name }) => ({ [name ?? '']: name ?? '' }));",
+        "kopf.on.create('kopfexamples', async ({ memo, indexes, logger }) => {",
+        '  memo.created += 1;',
+        "  logger.info(`${memo.created} created, ${[...indexes.byName.keys()].length} indexed`);",
+        "  return { message: 'hello' };",
+        '});',
+      ].join('\n'),
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const result = await run(process.execPath, [tsc, '-p', project], { cwd: project }).catch((error: { stdout: string }) => error);
+    expect(result.stdout).toBe('');
+  }, 60_000);
+
+  describe.skipIf(!hasKubectl)('example 01 run from dist/', () => {
+    const example = runExample({
+      file: 'examples/01-minimal/example.ts',
+      compiled: true,
+      creationWords: /Creation is processed:/,
+      handledWhen: (object) => (object.status as { createFn?: unknown } | undefined)?.createFn !== undefined,
+    });
+    itBehavesLikeKopfExample(example, { creation: true, finalizer: false, changing: true });
+  });
+});
