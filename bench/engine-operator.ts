@@ -4,13 +4,16 @@
  * `{ message: 'hello world' }`), cluster-wide and standalone as `kopf run -A --standalone` runs it, its
  * requests counted by a transport that wraps the real one.
  *
- *   node --import tsx bench/engine-operator.ts <plural>
+ *   node <engine-operator.ts transpiled by plain-javascript.ts> <plural>
  *
  * Connects with `KUBECONFIG`. Prints `ready` once the operator serves its resources, `started <name>
  * <ns>` as the handler starts (`<ns>` is `process.hrtime`, the system's monotonic clock), and on a
- * `report` line on stdin `report <json>` with the requests it sent; SIGTERM stops it gracefully.
+ * `report` line on stdin `report <json>` with the requests it sent, on `heap-snapshot <dir>` writes a
+ * V8 heap snapshot there and prints `heap-snapshot <path>`; SIGTERM stops it gracefully.
  */
 import { createInterface } from 'node:readline';
+import { writeHeapSnapshot } from 'node:v8';
+import { join } from 'node:path';
 import { Api } from '../src/client/api.ts';
 import { loadConnection } from '../src/client/config.ts';
 import { createTransport, type Transport } from '../src/client/transport.ts';
@@ -50,6 +53,10 @@ const stop = new AbortController();
 process.once('SIGTERM', () => stop.abort());
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'report') process.stdout.write(`report ${JSON.stringify(sent)}\n`);
+  if (line.startsWith('heap-snapshot ')) {
+    const path = writeHeapSnapshot(join(line.slice('heap-snapshot '.length), `kopf-ts-${process.pid}.heapsnapshot`));
+    process.stdout.write(`heap-snapshot ${path}\n`);
+  }
 });
 const api = new Api(connection, counting);
 try {

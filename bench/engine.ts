@@ -7,8 +7,11 @@
  *
  *   npm run bench:engine                  # embedded cluster, N = 1000
  *   npm run bench:engine -- --quick       # N = 200, a smoke run
+ *   npm run bench:engine -- --objects N   # N objects instead
+ *   npm run bench:engine -- --heap-snapshot-dir DIR   # kopf-ts's V8 heap once all is handled, there
  *   npm run bench:engine -- --real        # the real control plane (scripts/control-plane/build)
  *   npm run bench:engine -- --rounds 3    # each measurement 3 times, in turns; the medians
+ *   npm run bench:engine -- --cpu-prof-dir /tmp/prof   # kopf-ts's CPU profiles (node --cpu-prof) there
  *
  * The API server, the operator and the floor are child processes of this one (the load generator):
  * CPU and memory are read from /proc per process. Measured for each contender:
@@ -33,7 +36,13 @@ const roundsArgument = process.argv.indexOf('--rounds');
 const rounds = roundsArgument > 0 ? Number(process.argv[roundsArgument + 1]) : 1;
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive integer');
 const real = process.argv.includes('--real');
-const count = quick ? 200 : 1000;
+const profileArgument = process.argv.indexOf('--cpu-prof-dir');
+const heapSnapshotArgument = process.argv.indexOf('--heap-snapshot-dir');
+const heapSnapshotDir = heapSnapshotArgument > 0 ? process.argv[heapSnapshotArgument + 1] : undefined;
+const profiling = profileArgument > 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileArgument + 1]}`] : [];
+const objectsArgument = process.argv.indexOf('--objects');
+const count = objectsArgument > 0 ? Number(process.argv[objectsArgument + 1]) : quick ? 200 : 1000;
+if (!Number.isInteger(count) || count < 1) throw new Error('--objects takes a positive integer');
 const createsInFlight = 16;
 const namespace = 'bench';
 
@@ -63,8 +72,9 @@ interface ContenderSpec {
   command(resource: BenchResource): string[];
 }
 
-const kopfTs: ContenderSpec = { name: 'kopf-ts', command: (resource) => [process.execPath, '--import', 'tsx', 'bench/engine-operator.ts', resource.plural] };
-// The floor runs on bare Node, without tsx: see plain-javascript.ts.
+// Both run on bare Node, without tsx: see plain-javascript.ts. kopf-ts is its compiled package, as users run it.
+const kopfTsScript = plainJavaScript(['engine-operator.ts']);
+const kopfTs: ContenderSpec = { name: 'kopf-ts', command: (resource) => [process.execPath, ...profiling, kopfTsScript, resource.plural] };
 const floorScript = plainJavaScript(['floor-operator.ts', 'raw-api.ts']);
 const floor: ContenderSpec = {
   name: 'floor',
@@ -98,6 +108,10 @@ async function round(api: RawApi, kubeconfigPath: string, resource: BenchResourc
     const atEnd = contender.monitor.sample();
     contender.send('report');
     const report = JSON.parse((await contender.waitForLine(/^report /)).text.slice('report '.length)) as { patches: number; statusPatches: number };
+    if (heapSnapshotDir && spec === kopfTs) {
+      contender.send(`heap-snapshot ${heapSnapshotDir}`);
+      console.log(`kopf-ts's heap: ${(await contender.waitForLine(/^heap-snapshot /, 600_000)).text.slice('heap-snapshot '.length)}`);
+    }
     const totalsAfter = await requestTotals(api);
     const latencies = millisPerName(creates.keys(), new Map([...creates].map(([name, times]) => [name, times.respondedAt])), handlerStarts);
     const serverPatches =

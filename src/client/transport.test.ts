@@ -380,6 +380,33 @@ describe('authentication', () => {
   });
 });
 
+describe('connections', () => {
+  it('holds at most connectionLimit connections for requests, and streams on connections of their own', async () => {
+    const { url, server } = await serve((req, res) => {
+      if (req.url?.includes('watch')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":"BOOKMARK"}\n');
+        return;
+      }
+      setTimeout(() => json(res, 200, { path: req.url }), 10);
+    });
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => sockets.add(socket));
+    const { transport } = transportTo(connection(url), { connectionLimit: 2 });
+    const stopStreams = new AbortController();
+    const streams = await Promise.all([1, 2, 3].map((n) => transport.stream({ path: `/api/v1/pods`, query: { watch: true, n }, signal: stopStreams.signal })));
+    expect(streams).toHaveLength(3);
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, n) => transport.request<{ path: string }>({ method: 'GET', path: `/api/v1/pods/p${n}` })));
+    expect(answers.map((a) => a.path)).toEqual(Array.from({ length: 12 }, (_, n) => `/api/v1/pods/p${n}`));
+    expect(sockets.size).toBe(3 + 2);
+    stopStreams.abort();
+  });
+
+  it('refuses a limit that is not a positive integer', () => {
+    expect(() => createTransport(connection('http://127.0.0.1:1'), { connectionLimit: 0 })).toThrow('connectionLimit must be a positive integer or null, not 0');
+  });
+});
+
 describe('streams', () => {
   it('hands over the body of a 200 as bytes', async () => {
     const { url } = await serve((_req, res) => {

@@ -81,6 +81,12 @@ export interface TransportSettings {
    * lower case); ignored when the connection names its own proxy. Default false: the environment is ignored.
    */
   trustEnv?: boolean;
+  /**
+   * The most connections requests hold open to the server at once (default 32; `null` for no limit). More
+   * requests in flight wait for a free connection: a burst of work then costs the server a queue, not a
+   * TLS handshake per request. Watch streams hold a connection each for minutes and are not counted.
+   */
+  connectionLimit?: number | null;
   /** The User-Agent header (default `kopf-ts`). */
   userAgent?: string;
   /** Called before every retry. */
@@ -175,6 +181,12 @@ function requestTimeoutError(ms: number): Error {
   return Object.assign(new Error(`the request did not complete within ${ms / 1000} seconds`), { name: 'TimeoutError' });
 }
 
+/** Requests and watch streams use pools of their own, so that long streams never wait for or hold up requests. */
+interface Dispatchers {
+  requests: Dispatcher;
+  streams: Dispatcher;
+}
+
 class HttpTransport implements Transport {
   private readonly origin: string;
   /** A path prefix of the server URL (API servers behind a proxy path). */
@@ -183,8 +195,9 @@ class HttpTransport implements Transport {
   private readonly backoff: BackoffSettings;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
-  private dispatcher?: Dispatcher;
-  /** The client certificate the current dispatcher presents: a new one needs a new pool. */
+  private readonly connectionLimit: number | undefined;
+  private dispatchers?: Dispatchers;
+  /** The client certificate the current dispatchers present: a new one needs new pools. */
   private dispatcherCertificate = '';
   private readonly retired = new Set<Dispatcher>();
   private closed = false;
@@ -210,18 +223,29 @@ class HttpTransport implements Transport {
       if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${value}`);
     }
     this.userAgent = settings.userAgent ?? 'kopf-ts';
+    const limit = settings.connectionLimit === undefined ? 32 : settings.connectionLimit;
+    if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new RangeError(`connectionLimit must be a positive integer or null, not ${limit}`);
+    this.connectionLimit = limit ?? undefined;
   }
 
-  private dispatcherFor(credentials: Credentials): Dispatcher {
+  private dispatcherFor(credentials: Credentials, streaming: boolean): Dispatcher {
     const certificate = credentials.clientCertificate;
     const identity = certificate ? certificate.cert + certificate.key : '';
-    if (this.dispatcher && identity === this.dispatcherCertificate) return this.dispatcher;
-    if (this.dispatcher) {
-      // Requests and streams already on the old pool finish there; new ones use the new identity.
-      const old = this.dispatcher;
-      this.retired.add(old);
-      void old.close().finally(() => this.retired.delete(old));
+    if (!this.dispatchers || identity !== this.dispatcherCertificate) {
+      if (this.dispatchers) {
+        // Requests and streams already on the old pools finish there; new ones use the new identity.
+        for (const old of [this.dispatchers.requests, this.dispatchers.streams]) {
+          this.retired.add(old);
+          void old.close().finally(() => this.retired.delete(old));
+        }
+      }
+      this.dispatchers = { requests: this.newDispatcher(certificate, this.connectionLimit), streams: this.newDispatcher(certificate, undefined) };
+      this.dispatcherCertificate = identity;
     }
+    return streaming ? this.dispatchers.streams : this.dispatchers.requests;
+  }
+
+  private newDispatcher(certificate: Credentials['clientCertificate'], connections: number | undefined): Dispatcher {
     const timeout = { timeout: this.settings.connectTimeoutMs };
     const tls = {
       ca: this.connection.caPem,
@@ -231,12 +255,10 @@ class HttpTransport implements Transport {
       key: certificate?.key,
       ...timeout,
     };
-    if (this.connection.proxyUrl) this.dispatcher = new ProxyAgent({ uri: this.connection.proxyUrl, requestTls: tls, proxyTls: timeout });
+    if (this.connection.proxyUrl) return new ProxyAgent({ uri: this.connection.proxyUrl, requestTls: tls, proxyTls: timeout, connections });
     // The environment is read when the agent is made, so a pool made after a change of identity sees its current proxies.
-    else if (this.settings.trustEnv) this.dispatcher = new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: timeout, keepAliveTimeout: 30_000 });
-    else this.dispatcher = new Pool(this.origin, { connect: tls, keepAliveTimeout: 30_000 });
-    this.dispatcherCertificate = identity;
-    return this.dispatcher;
+    if (this.settings.trustEnv) return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: timeout, keepAliveTimeout: 30_000, connections });
+    return new Pool(this.origin, { connect: tls, keepAliveTimeout: 30_000, connections });
   }
 
   private async send(
@@ -249,7 +271,7 @@ class HttpTransport implements Transport {
     const body = bodyText(extra.body);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...credentials.headers };
     if (body !== undefined) headers['content-type'] = extra.contentType ?? 'application/json';
-    const response = await this.dispatcherFor(credentials).request({
+    const response = await this.dispatcherFor(credentials, extra.streaming === true).request({
       origin: this.origin,
       path: `${this.basePath}${path}${queryString(query)}`,
       method,
@@ -386,7 +408,7 @@ class HttpTransport implements Transport {
   /** Ends every request and stream still open and releases the connections. */
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.retired, ...(this.dispatcher ? [this.dispatcher] : [])];
+    const all = [...this.retired, ...(this.dispatchers ? [this.dispatchers.requests, this.dispatchers.streams] : [])];
     await Promise.all(all.map((d) => d.destroy()));
   }
 }

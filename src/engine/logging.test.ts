@@ -163,13 +163,22 @@ describe('configure and defaultLogger', () => {
     expect((globalThis as Record<symbol, { logger: unknown }>)[Symbol.for('kopf-ts.logger')].logger).toBe(defaultLogger());
   });
 
-  it('writes to stderr synchronously, so a line logged right before exiting is not lost', () => {
+  it('writes to stderr once per turn of the event loop, and what is pending at exit before exiting', () => {
     const logging = fileURLToPath(new URL('./logging.ts', import.meta.url));
-    const script = `import('${logging}').then((m) => { m.configure({ format: 'plain' }); m.defaultLogger().info('Last words.'); process.exit(0); })`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
-    expect(child.status).toBe(0);
-    expect(child.stderr).toBe('Last words.\n');
-    expect(child.stdout).toBe('');
+    const script = [
+      `const m = await import('${logging}');`,
+      "m.configure({ format: 'plain' });",
+      "m.defaultLogger().info('One.'); m.defaultLogger().info('Two.');",
+      'await new Promise((resolve) => setTimeout(resolve, 10));',
+      "m.defaultLogger().info('Last words.');",
+      "if (process.env.HOW === 'exit') process.exit(3); else throw new Error('crash');",
+    ].join('\n');
+    for (const [how, status] of [['exit', 3], ['throw', 1]] as const) {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, HOW: how } });
+      expect(child.status).toBe(status);
+      expect(child.stderr.startsWith('One.\nTwo.\nLast words.\n')).toBe(true);
+      expect(child.stdout).toBe('');
+    }
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * The operator's loggers: pino underneath, Kopf's names and line formats on top. Every record passes
  * through one synchronous destination that formats it (`log-format.ts`) and, for object records that
- * may be posted, hands it to the logs→Events hook. Writing synchronously to stderr, as Kopf's stream
- * handler does, means no line is lost when the process exits right after logging it.
+ * may be posted, hands it to the logs→Events hook. The lines of one turn of the event loop go to
+ * stderr in one synchronous write at its end (a busy operator logs several lines per object, and a
+ * write per line was most of the logging's cost), and whatever is pending when the process exits is
+ * written then, so no line is lost when the process exits right after logging it.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { JsonObject } from '../core/field-path.ts';
@@ -41,7 +43,7 @@ export interface LoggingOptions {
   prefix?: boolean;
   /** The key of the object reference in `json` lines; default `object`. */
   refkey?: string;
-  /** Default: stderr, written synchronously. */
+  /** Default: stderr, the lines of each turn of the event loop in one synchronous write. */
   output?: LogOutput;
   /**
    * Called for every record of an object logger that is not local (the logs→Events hook). Default: the
@@ -52,9 +54,31 @@ export interface LoggingOptions {
 
 let stderrOutput: LogOutput | undefined;
 
-/** fd 2 written synchronously; pino's own destination retries short and would-block writes. */
+/** fd 2, written synchronously once per turn of the event loop (pino's destination retries short and would-block writes). */
 function stderr(): LogOutput {
-  return (stderrOutput ??= pino.destination({ fd: 2, sync: true }));
+  if (!stderrOutput) {
+    const fd2 = pino.destination({ fd: 2, sync: true });
+    let pending: string[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (!pending.length) return;
+      const text = pending.join('');
+      pending = [];
+      fd2.write(text);
+    };
+    process.on('exit', flush);
+    stderrOutput = {
+      write(text: string) {
+        pending.push(text);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      },
+    };
+  }
+  return stderrOutput;
 }
 
 /** A root logger named `kopf` that writes Kopf-formatted lines to `options.output`. */

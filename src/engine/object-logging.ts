@@ -16,3 +16,19 @@ export function postableLogger(root: Logger, body: JsonObject): Logger {
 export function localLogger(root: Logger, body: JsonObject): Logger {
   return objectLogger(root, objectRef(body), { local: true });
 }
+
+/** Both loggers of one object, under one root logger. */
+export interface ObjectLoggers {
+  readonly root: Logger;
+  readonly postable: Logger;
+  readonly local: Logger;
+}
+
+/**
+ * The object's loggers, made at its first cycle and kept in its memory: a pino child logger serialises
+ * its bindings when it is made, which cost more than a whole cycle's log lines when made every cycle.
+ */
+export function loggersOf(root: Logger, body: JsonObject, memory: { loggers?: ObjectLoggers }): ObjectLoggers {
+  if (memory.loggers?.root !== root) memory.loggers = { root, postable: postableLogger(root, body), local: localLogger(root, body) };
+  return memory.loggers;
+}

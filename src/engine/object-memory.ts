@@ -9,6 +9,7 @@ import { NOT_THROTTLED, type ThrottleState } from '../core/throttle.ts';
 import type { Memo } from '../registry/context.ts';
 import type { ObjectDaemons } from './daemons.ts';
 import type { IndexingMemory } from './indexing.ts';
+import type { ObjectLoggers } from './object-logging.ts';
 
 /** The version a cycle's PATCH produced, to be seen in the watch before the next changing handling. */
 export interface ExpectedVersion {
@@ -33,6 +34,8 @@ export interface ObjectMemory {
   indexing?: IndexingMemory;
   /** Its daemons and timers, once it has had any. */
   daemons?: ObjectDaemons;
+  /** Its loggers, once it has had a cycle. */
+  loggers?: ObjectLoggers;
 }
 
 /** A fresh memory for an object seen for the first time. */

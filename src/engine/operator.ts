@@ -237,7 +237,7 @@ const apiBeforeLogin = new Proxy({} as Api, {
 
 /** The client's transport settings from `settings.networking`. */
 function transportSettings(settings: OperatorSettings, logger: Logger): NonNullable<ConnectOptions['transport']> {
-  const { requestTimeout, connectTimeout, errorBackoffs, enforceRetryAfter, trustEnv } = settings.networking;
+  const { requestTimeout, connectTimeout, errorBackoffs, enforceRetryAfter, trustEnv, connectionLimit } = settings.networking;
   const onRetry = (notice: RetryNotice) =>
     logger.debug(`Request attempt #${notice.attempt}${notice.limit === undefined ? '' : `/${notice.limit}`} failed; will retry in ${notice.delayMs / 1000} seconds: ${notice.error.message}`);
   // The total limit is what Kopf has; the per-chunk one of the transport never comes first at the same value, and `null` lifts both.
@@ -249,6 +249,7 @@ function transportSettings(settings: OperatorSettings, logger: Logger): NonNulla
     requestTimeoutMs: timeoutMs,
     connectTimeoutMs: connectTimeout === null ? undefined : connectTimeout * 1000,
     trustEnv,
+    connectionLimit,
     onRetry,
   };
 }

@@ -25,7 +25,7 @@ import { handleEvents } from './event-handlers.ts';
 import { handleIndexing } from './indexing.ts';
 import type { Batch } from './object-queue.ts';
 import type { ObjectMemory } from './object-memory.ts';
-import { localLogger, postableLogger } from './object-logging.ts';
+import { loggersOf } from './object-logging.ts';
 import type { OperatorRuntime } from './runtime.ts';
 
 /** What the worker does after a cycle. */
@@ -55,7 +55,7 @@ export async function indexAhead(input: CycleInput): Promise<Batch> {
   const { runtime, resource, batch, memory } = input;
   const body = deepFreeze(structuredClone(batch.newest.object)) as JsonObject;
   const view: ObjectView = {
-    body, resource, patch: new ObjectPatch(), logger: postableLogger(runtime.logger, body), memo: memory.memo, api: runtime.api, indexes: runtime.indexes.view,
+    body, resource, patch: new ObjectPatch(), logger: loggersOf(runtime.logger, body, memory).postable, memo: memory.memo, api: runtime.api, indexes: runtime.indexes.view,
   };
   await handleIndexing(runtime, view, memory, batch.newest.type === 'DELETED' && !batch.newest.initial);
   return { ...batch, indexed: true };
@@ -64,7 +64,7 @@ export async function indexAhead(input: CycleInput): Promise<Batch> {
 /** Runs one cycle; never rejects. */
 export async function processBatch(input: CycleInput): Promise<CycleEnd> {
   const { runtime, memory } = input;
-  const local = localLogger(runtime.logger, input.batch.newest.object as JsonObject);
+  const { local } = loggersOf(runtime.logger, input.batch.newest.object as JsonObject, memory);
   try {
     const end = await cycle(input);
     memory.throttle = throttleAfterSuccess(memory.throttle);
@@ -89,8 +89,7 @@ async function cycle(input: CycleInput): Promise<CycleEnd> {
   const patch = new ObjectPatch({ finalizerChanges: memory.leftoverFinalizerChanges });
   memory.leftoverFinalizerChanges = [];
   const patchInitiallyEmpty = patch.isEmpty;
-  const logger = postableLogger(runtime.logger, body);
-  const local = localLogger(runtime.logger, body);
+  const { postable: logger, local } = loggersOf(runtime.logger, body, memory);
   const view: ObjectView = { body, resource, patch, logger, memo: memory.memo, api: runtime.api, indexes: runtime.indexes.view };
   const target: WriteTarget = { runtime, resource, body, memory, logger: local };
 

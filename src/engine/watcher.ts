@@ -13,7 +13,7 @@ import { sleepInterruptedMessage } from '../core/sleep-plan.ts';
 import type { ObjectEvent } from '../core/watch-event.ts';
 import { touchObject } from './application.ts';
 import { newObjectMemory, type ObjectMemory } from './object-memory.ts';
-import { localLogger } from './object-logging.ts';
+import { loggersOf } from './object-logging.ts';
 import { ObjectQueue, type Batch } from './object-queue.ts';
 import { indexAhead, processBatch } from './processing.ts';
 import type { OperatorRuntime } from './runtime.ts';
@@ -151,7 +151,7 @@ export class Watcher {
           if (!queue.pending) break;
           continue;
         }
-        const local = localLogger(runtime.logger, batch.newest.object as JsonObject);
+        const { local } = loggersOf(runtime.logger, batch.newest.object as JsonObject, memory);
         if (end.kind === 'consistency') {
           await sleep((end.untilMs - runtime.now()) / 1000, { wakeup: queue.arrival(), signal });
           carried = batch;

@@ -43,7 +43,7 @@ describe('Settings defaults', () => {
       shardSelectors: new Map(),
     });
     expect(settings.queueing).toEqual({
-      workerLimit: null,
+      workerLimit: 64,
       idleTimeout: 5,
       exitTimeout: 2,
       errorDelays: [1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610],
@@ -58,6 +58,7 @@ describe('Settings defaults', () => {
       errorBackoffs: [1, 1, 2, 3, 5, 8, 13, 21],
       enforceRetryAfter: false,
       trustEnv: false,
+      connectionLimit: 32,
     });
     expect(settings.persistence.finalizer).toBe('kopf.zalando.org/KopfFinalizerMarker');
     expect(settings.persistence.consistencyTimeout).toBe(5);

@@ -119,7 +119,11 @@ export interface WatchingSettings {
 
 /** The per-object workers that process watch events. */
 export interface QueueingSettings {
-  /** How many objects of one watched resource are processed concurrently; `null` for no limit. Default `null`. */
+  /**
+   * How many objects of one watched resource are processed concurrently; `null` for no limit. Default 64
+   * (Kopf: no limit), so that thousands of objects listed or created at once are handled a few dozen at a
+   * time instead of all holding their half-done cycles in memory while they queue for the API server.
+   */
   workerLimit: number | null;
   /** Seconds after which an idle per-object worker stops (it restarts with the next event). Default 5. */
   idleTimeout: number;
@@ -207,6 +211,11 @@ export interface NetworkingSettings {
   enforceRetryAfter: boolean;
   /** Whether proxies and credentials from the environment (`HTTPS_PROXY` …) are used. Default false. */
   trustEnv: boolean;
+  /**
+   * The most connections the operator's requests hold open to the API server at once; further requests
+   * wait for a free one. Watch streams are not counted. `null` for no limit. Default 32. (Not in Kopf.)
+   */
+  connectionLimit: number | null;
 }
 
 /** State kept on the handled objects. */
@@ -299,7 +308,7 @@ function defaultGroups(): SettingsGroups {
       shardSelectors: new Map(),
     },
     queueing: {
-      workerLimit: null,
+      workerLimit: 64,
       idleTimeout: 5.0,
       exitTimeout: 2.0,
       errorDelays: [1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610],
@@ -314,6 +323,7 @@ function defaultGroups(): SettingsGroups {
       errorBackoffs: [1, 1, 2, 3, 5, 8, 13, 21],
       enforceRetryAfter: false,
       trustEnv: false,
+      connectionLimit: 32,
     },
     persistence: {
       finalizer: 'kopf.zalando.org/KopfFinalizerMarker',
@@ -492,6 +502,7 @@ const RULES: { [G in keyof SettingsGroups]: { [F in keyof SettingsGroups[G]]-?: 
     errorBackoffs: backoffs,
     enforceRetryAfter: boolean,
     trustEnv: boolean,
+    connectionLimit: orNull(positiveInteger),
   },
   persistence: {
     finalizer: nonEmptyString,
