@@ -5,8 +5,9 @@
 //
 // tsx's loader hooks run on a separate thread and every module import crosses it, which makes
 // large plain-JS dependencies slow to load through them (@kubernetes/client-node alone: ~1 s plain,
-// ~4 s hooked). So what the command needs is loaded first, before the hooks exist; later imports
-// of it hit the module cache. Only `kopf run` needs the hooks when compiled: for the user's files.
+// ~4 s hooked). So what a command needs is loaded first, before any hooks exist; later imports of it
+// hit the module cache. Compiled, `kopf run` registers the hooks itself, and only for TypeScript
+// operator files (src/cli/typescript-loader.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,11 +17,13 @@ const running = process.argv[2] === 'run';
 
 const preloaded = ['undici', 'pino', 'yaml', 'commander'];
 if (running) preloaded.push('@kubernetes/client-node', ...(compiled ? [entry] : []));
-if (compiled && !running) {
+if (compiled) {
+  if (running) await Promise.all(preloaded.map((name) => import(name)));
   await import('../dist/cli/main.js');
 } else {
   await Promise.all(preloaded.map((name) => import(name)));
   const { register } = await import('tsx/esm/api');
   register();
-  await import(compiled ? '../dist/cli/main.js' : '../src/cli/main.ts');
+  globalThis[Symbol.for('kopf-ts.tsx-registered')] = true;
+  await import('../src/cli/main.ts');
 }

@@ -3,6 +3,7 @@ import { EmbeddedCluster } from '../cluster/cluster.ts';
 import type { LogFormat, LoggingOptions } from '../engine/logging.ts';
 import type { OperatorOptions } from '../engine/operator.ts';
 import { loadOperatorCode, OperatorLoadError } from '../kits/operator-code.ts';
+import { enableTypeScriptFor } from './typescript-loader.ts';
 
 const logFormats: readonly LogFormat[] = ['plain', 'full', 'json'];
 
@@ -144,6 +145,7 @@ export async function runOperator(plan: RunPlan): Promise<void> {
   const { configure } = await import('../engine/logging.ts');
   configure(plan.logging);
   try {
+    await enableTypeScriptFor(plan.files, plan.modules);
     await loadOperatorCode(plan.files, plan.modules);
   } catch (error) {
     reportFailure(error, plan.showStacks);

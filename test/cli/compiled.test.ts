@@ -33,6 +33,19 @@ describe('the compiled package', () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('registers the TypeScript loader for TypeScript operator files only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopf-ts-loader-'));
+    const probe = "console.log('hooks:', Boolean(globalThis[Symbol.for('kopf-ts.tsx-registered')])); throw new Error('probed');";
+    const seen: Record<string, string> = {};
+    for (const name of ['operator.mjs', 'operator.mts']) {
+      writeFileSync(join(dir, name), probe);
+      const result = await run(process.execPath, [join(root, 'bin/kopf.js'), 'run', '-A', join(dir, name)], { cwd: dir, env: compiledPackageEnv() }).catch((error: { stdout: string; stderr: string; code: number }) => error);
+      expect(result.stderr).toContain('probed');
+      seen[name] = result.stdout.trim();
+    }
+    expect(seen).toEqual({ 'operator.mjs': 'hooks: false', 'operator.mts': 'hooks: true' });
+  });
+
   it("type-checks a user's operator against the declarations, with merged Memo and Indexes members", async () => {
     const project = mkdtempSync(join(tmpdir(), 'kopf-ts-user-'));
     mkdirSync(join(project, 'node_modules'));
