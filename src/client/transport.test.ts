@@ -296,6 +296,24 @@ describe('timeouts', () => {
     expect(await transport.request({ method: 'GET', path: '/x' })).toHaveLength(20);
   });
 
+  it('gives a watch stream its own connect timeout', async () => {
+    const silent = createNetServer(() => {});
+    const sockets: Socket[] = [];
+    silent.on('connection', (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const { transport } = transportTo(connection(`https://127.0.0.1:${port}`), { connectTimeoutMs: 60_000, streamConnectTimeoutMs: 50, delays: [] });
+      const started = performance.now();
+      const error = await failure(transport.stream({ path: '/api/v1/pods', query: { watch: true } }));
+      expect(String((error as ConnectionError).cause)).toMatch(/Connect Timeout/i);
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('gives up connecting after connectTimeoutMs', async () => {
     // A TCP server that never answers the TLS handshake: the connection is never established.
     const silent = createNetServer(() => {});

@@ -76,6 +76,8 @@ export interface TransportSettings {
   requestTimeoutMs?: number;
   /** Milliseconds to establish a connection, TLS included (default: undici's 10 s). */
   connectTimeoutMs?: number;
+  /** Milliseconds to establish the connection of a watch stream (default: `connectTimeoutMs`). */
+  streamConnectTimeoutMs?: number;
   /**
    * Send requests through the proxies of the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, also in
    * lower case); ignored when the connection names its own proxy. Default false: the environment is ignored.
@@ -218,7 +220,7 @@ class HttpTransport implements Transport {
     this.backoff = checkBackoffSettings(settings.backoff ?? defaultBackoff);
     if (Array.isArray(settings.delays)) settings.delays.forEach(delayMsOf);
     this.timeoutMs = settings.timeoutMs ?? 60_000;
-    for (const name of ['timeoutMs', 'requestTimeoutMs', 'connectTimeoutMs'] as const) {
+    for (const name of ['timeoutMs', 'requestTimeoutMs', 'connectTimeoutMs', 'streamConnectTimeoutMs'] as const) {
       const value = settings[name];
       if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${value}`);
     }
@@ -239,14 +241,18 @@ class HttpTransport implements Transport {
           void old.close().finally(() => this.retired.delete(old));
         }
       }
-      this.dispatchers = { requests: this.newDispatcher(certificate, this.connectionLimit), streams: this.newDispatcher(certificate, undefined) };
+      const { connectTimeoutMs, streamConnectTimeoutMs = connectTimeoutMs } = this.settings;
+      this.dispatchers = {
+        requests: this.newDispatcher(certificate, this.connectionLimit, connectTimeoutMs),
+        streams: this.newDispatcher(certificate, undefined, streamConnectTimeoutMs),
+      };
       this.dispatcherCertificate = identity;
     }
     return streaming ? this.dispatchers.streams : this.dispatchers.requests;
   }
 
-  private newDispatcher(certificate: Credentials['clientCertificate'], connections: number | undefined): Dispatcher {
-    const timeout = { timeout: this.settings.connectTimeoutMs };
+  private newDispatcher(certificate: Credentials['clientCertificate'], connections: number | undefined, connectTimeoutMs: number | undefined): Dispatcher {
+    const timeout = { timeout: connectTimeoutMs };
     const tls = {
       ca: this.connection.caPem,
       rejectUnauthorized: !this.connection.insecure,

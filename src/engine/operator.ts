@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Api, connect, type ConnectOptions } from '../client/api.ts';
 import type { ConnectionSource } from '../client/config.ts';
-import { createTransport, type RetryNotice } from '../client/transport.ts';
+import { createTransport } from '../client/transport.ts';
 import { WatchHub } from '../client/watch-hub.ts';
 import { asap, type Lifecycle } from '../core/lifecycles.ts';
 import { literalNamespaces, namespaceScope, type NamespacePattern } from '../core/namespace-patterns.ts';
@@ -28,6 +28,7 @@ import { CredentialsVault } from './login.ts';
 import { Orchestrator } from './orchestrator.ts';
 import { Peerings } from './peering.ts';
 import { serveLiveness, type LivenessEndpoint } from './probing.ts';
+import { transportSettings } from './transport-settings.ts';
 import { observeResources } from './resource-observer.ts';
 import { apiPatcher, type OperatorRuntime } from './runtime.ts';
 
@@ -234,25 +235,6 @@ const apiBeforeLogin = new Proxy({} as Api, {
     throw new Error(`the api is not available before the on.login handlers ran (asked for api.${String(member)}): use it in later handlers`);
   },
 });
-
-/** The client's transport settings from `settings.networking`. */
-function transportSettings(settings: OperatorSettings, logger: Logger): NonNullable<ConnectOptions['transport']> {
-  const { requestTimeout, connectTimeout, errorBackoffs, enforceRetryAfter, trustEnv, connectionLimit } = settings.networking;
-  const onRetry = (notice: RetryNotice) =>
-    logger.debug(`Request attempt #${notice.attempt}${notice.limit === undefined ? '' : `/${notice.limit}`} failed; will retry in ${notice.delayMs / 1000} seconds: ${notice.error.message}`);
-  // The total limit is what Kopf has; the per-chunk one of the transport never comes first at the same value, and `null` lifts both.
-  const timeoutMs = requestTimeout === null ? 0 : requestTimeout * 1000;
-  return {
-    delays: typeof errorBackoffs === 'number' ? [errorBackoffs] : errorBackoffs,
-    enforceRetryAfter,
-    timeoutMs,
-    requestTimeoutMs: timeoutMs,
-    connectTimeoutMs: connectTimeout === null ? undefined : connectTimeout * 1000,
-    trustEnv,
-    connectionLimit,
-    onRetry,
-  };
-}
 
 /**
  * `operator()` for a whole process: SIGINT and SIGTERM stop it gracefully; resolves when it stopped and

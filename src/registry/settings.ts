@@ -81,7 +81,10 @@ export interface WatchingSettings {
   serverTimeout: number | null;
   /** Seconds a watch request may last in total on the client side; `null` for no limit. Default `null`. */
   clientTimeout: number | null;
-  /** Seconds to connect for a watch request; `null` falls back to `networking.connectTimeout`, then `networking.requestTimeout`. Default `null`. */
+  /**
+   * Seconds to connect for a watch request; `null` falls back to `networking.connectTimeout`. Read when the
+   * operator connects, with the networking settings. Default `null`.
+   */
   connectTimeout: number | null;
   /** Seconds to pause between watch reconnections. Default 0.1. */
   reconnectBackoff: number;
