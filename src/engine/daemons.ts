@@ -259,6 +259,7 @@ export class ObjectDaemons {
       defaults: { errors: handler.errors, backoff: runtime.settings.execution.defaultBackoff },
       attempt: { retries: retry, runtime: (runtime.now() - startedMs) / 1000 },
       invoke: () => runInScope(scope, () => handler.fn(context)),
+      stopRequested: () => stopper.isSet,
       logger,
     });
     if (outcome.final && outcome.error === undefined) patch.deliverResult(handler.id, outcome.result);

@@ -21,6 +21,11 @@ export interface AttemptInput {
   readonly rawResult?: boolean;
   /** The ids of the sub-handlers the attempt ran, read after it ended. */
   readonly subrefs?: () => readonly string[];
+  /**
+   * Whether the handler has been asked to stop (daemons and timers): an abort it then throws (an error
+   * named `AbortError`, as aborted requests and timers throw) ends it as a clean exit, not a failure.
+   */
+  readonly stopRequested?: () => boolean;
   readonly logger: Logger;
 }
 
@@ -28,6 +33,10 @@ export interface AttemptInput {
 export async function runAttempt(input: AttemptInput): Promise<Outcome> {
   const { form, limits, defaults, attempt, logger } = input;
   const end = await attemptEnd(input);
+  if (end.kind === 'threw' && input.stopRequested?.() && (end.error as { name?: unknown } | null)?.name === 'AbortError') {
+    logger.debug(`${form} is aborted by its stop request.`);
+    return { final: true };
+  }
   const { outcome, log } = decideOutcome({ form, limits, defaults, attempt, end, subrefs: input.subrefs?.() });
   if (log.withStack && end.kind === 'threw') logger[log.level]({ err: end.error }, log.message);
   else logger[log.level](log.message);

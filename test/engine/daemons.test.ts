@@ -4,6 +4,7 @@
  * mismatch and at operator exit; timers at their interval, and after idle periods. Each test has a
  * namespace of its own, served by its own operator.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCluster } from '../../src/kits/testing/test-cluster.ts';
 import type { DaemonStopped } from '../../src/registry/context.ts';
@@ -90,6 +91,21 @@ describe('daemons', () => {
     await operator.stop();
     expect(reasons).toEqual(['filters-mismatch', 'operator-exiting']);
     expect(operator.matching(/Daemon 'watcherFn' has exited gracefully\./)).toHaveLength(1);
+  });
+
+  it('that end in an abort of their stop signal have exited, not failed', async () => {
+    const ns = await createNamespace(cluster, 'daemons-aborted');
+    const registry = new Registry();
+    registry.on.daemon('kopfexamples', async function pollerFn({ stopped }: { stopped: DaemonStopped }) {
+      await sleep(60_000, undefined, { signal: stopped.signal });
+    });
+    const operator = await startOperator(cluster, { registry, namespaces: [ns] });
+    await cluster.apply(example('aborted', { field: 'x' }, { namespace: ns }));
+    await cluster.waitFor(() => operator.matching(/Daemon 'pollerFn' is invoked/).length === 1);
+    await operator.stop();
+    expect(operator.matching(/Daemon 'pollerFn' is aborted by its stop request\./)).toHaveLength(1);
+    expect(operator.matching(/Daemon 'pollerFn' failed/)).toEqual([]);
+    expect(operator.matching(/Daemon 'pollerFn' has exited gracefully\./)).toHaveLength(1);
   });
 });
 
