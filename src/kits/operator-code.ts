@@ -52,7 +52,17 @@ async function importOperatorCode(label: string, path: string, query: string): P
 }
 
 function loadError(label: string, error: unknown): OperatorLoadError {
-  return new OperatorLoadError(`cannot load ${label}: ${errorText(error)}`, { cause: error });
+  return new OperatorLoadError(`cannot load ${label}: ${errorText(error)}${moduleHint(error)}`, { cause: error });
+}
+
+/**
+ * What Node says when a file written as an ES module is loaded as CommonJS (a `.ts` file without
+ * `"type": "module"` in its package.json) names neither the cause nor the remedy.
+ */
+function moduleHint(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const asCommonJs = /Cannot require\(\) ES Module .* in a cycle|Cannot use import statement outside a module|Unexpected token 'export'/.test(message);
+  return asCommonJs ? ' — the file was loaded as CommonJS: name it .mts, or set "type": "module" in the package.json beside it' : '';
 }
 
 /**

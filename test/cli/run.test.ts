@@ -76,6 +76,14 @@ describe('kopf run: operator code that cannot load exits with 1', slow, () => {
     expect(exit.stderr).toContain(`(${file}:1)`);
   });
 
+  it('says how to load an ES module that was taken for CommonJS', async () => {
+    const file = write('commonjs/esm.ts', `import * as kopf from '${kopfEntry}';\nkopf.on.create('x', function createFn() {});\n`);
+    const exit = await kopf(['run', '-A', file]);
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain(`kopf: cannot load ${file}: `);
+    expect(exit.stderr).toContain('the file was loaded as CommonJS: name it .mts, or set "type": "module" in the package.json beside it');
+  });
+
   it('names the file and the registration a handler without an id fails', async () => {
     const file = write('nameless.ts', `import * as kopf from '${kopfEntry}';\nkopf.on.create('x', () => {});\n`);
     const exit = await kopf(['run', '-A', file]);
