@@ -72,6 +72,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Runs `test` against an HTTPS URL whose TCP server never answers the TLS handshake: no connection is ever established. */
+async function withSilentServer(test: (url: string) => Promise<void>): Promise<void> {
+  const silent = createNetServer(() => {});
+  const sockets: Socket[] = [];
+  silent.on('connection', (socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    await test(`https://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+  } finally {
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => silent.close(resolve));
+  }
+}
+
 describe('requests', () => {
   it('sends JSON with the query, the credentials and a User-Agent, and parses the answer', async () => {
     let seen: { method?: string; url?: string; headers?: IncomingMessage['headers']; body?: string } = {};
@@ -297,41 +311,24 @@ describe('timeouts', () => {
   });
 
   it('gives a watch stream its own connect timeout', async () => {
-    const silent = createNetServer(() => {});
-    const sockets: Socket[] = [];
-    silent.on('connection', (socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as AddressInfo).port;
-    try {
-      const { transport } = transportTo(connection(`https://127.0.0.1:${port}`), { connectTimeoutMs: 60_000, streamConnectTimeoutMs: 50, delays: [] });
+    await withSilentServer(async (url) => {
+      const { transport } = transportTo(connection(url), { connectTimeoutMs: 60_000, streamConnectTimeoutMs: 50, delays: [] });
       const started = performance.now();
       const error = await failure(transport.stream({ path: '/api/v1/pods', query: { watch: true } }));
       expect(String((error as ConnectionError).cause)).toMatch(/Connect Timeout/i);
       expect(performance.now() - started).toBeLessThan(2000);
-    } finally {
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => silent.close(resolve));
-    }
+    });
   });
 
   it('gives up connecting after connectTimeoutMs', async () => {
-    // A TCP server that never answers the TLS handshake: the connection is never established.
-    const silent = createNetServer(() => {});
-    const sockets: Socket[] = [];
-    silent.on('connection', (socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as AddressInfo).port;
-    try {
-      const { transport } = transportTo(connection(`https://127.0.0.1:${port}`), { connectTimeoutMs: 50, delays: [] });
+    await withSilentServer(async (url) => {
+      const { transport } = transportTo(connection(url), { connectTimeoutMs: 50, delays: [] });
       const started = performance.now();
       const error = await failure(transport.request({ method: 'GET', path: '/x' }));
       expect(error).toBeInstanceOf(ConnectionError);
       expect(String((error as ConnectionError).cause)).toMatch(/Connect Timeout/i);
       expect(performance.now() - started).toBeLessThan(2000);
-    } finally {
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => silent.close(resolve));
-    }
+    });
   });
 });
 
