@@ -331,6 +331,15 @@ export function buildResourceHandler(
     selector,
     field,
   };
+  // What daemons and timers share.
+  const spawningCommon = () => ({
+    ...common,
+    family: 'spawning' as const,
+    filters: reader.filters(field, false),
+    ...reader.retryPolicy('temporary'),
+    requiresFinalizer: reader.boolean('requiresFinalizer') ?? true,
+    initialDelay: reader.delay('initialDelay'),
+  });
   switch (kind) {
     case 'resume':
     case 'create':
@@ -368,13 +377,8 @@ export function buildResourceHandler(
     }
     case 'daemon': {
       const record: DaemonHandler = {
-        ...common,
-        family: 'spawning',
+        ...spawningCommon(),
         kind,
-        filters: reader.filters(field, false),
-        ...reader.retryPolicy('temporary'),
-        requiresFinalizer: reader.boolean('requiresFinalizer') ?? true,
-        initialDelay: reader.delay('initialDelay'),
         cancellationBackoff: reader.seconds('cancellationBackoff'),
         cancellationTimeout: reader.seconds('cancellationTimeout'),
         cancellationPolling: reader.seconds('cancellationPolling'),
@@ -383,13 +387,8 @@ export function buildResourceHandler(
     }
     case 'timer': {
       const record: TimerHandler = {
-        ...common,
-        family: 'spawning',
+        ...spawningCommon(),
         kind,
-        filters: reader.filters(field, false),
-        ...reader.retryPolicy('temporary'),
-        requiresFinalizer: reader.boolean('requiresFinalizer') ?? true,
-        initialDelay: reader.delay('initialDelay'),
         interval: reader.seconds('interval'),
         sharp: reader.boolean('sharp') ?? false,
         idle: reader.seconds('idle'),
