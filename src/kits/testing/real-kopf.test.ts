@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { childOfEndedParent, isRunning, onPath } from '../../../test/support/orphans.ts';
 import { findKopf, kopfInstallDir, startKopf, type KopfProcess } from './real-kopf.ts';
 
-const run = promisify(execFile);
 let dir: string;
 const started: KopfProcess[] = [];
 
@@ -155,26 +152,12 @@ while :; do sleep 0.05; done`;
     expect(() => startKopf({ cluster, file: 'operator.py', kopf })).toThrow(/is not an executable file/);
   });
 
-  function onPath(command: string): boolean {
-    return (process.env.PATH ?? '').split(':').some((entry) => entry !== '' && existsSync(join(entry, command)));
-  }
-
-  function isRunning(pid: number): boolean {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** Runs a parent process that starts a stand-in Kopf, prints its pid and then ends as `ending` says. */
   async function orphanAfterParent(ending: string): Promise<number> {
     const kopf = script(join(dir, 'kopf'), 'echo ready; while :; do sleep 0.05; done');
-    const helper = join(dir, 'parent.ts');
     const module = fileURLToPath(new URL('./real-kopf.ts', import.meta.url));
-    writeFileSync(
-      helper,
+    return childOfEndedParent(
+      join(dir, 'parent.ts'),
       `import { startKopf } from ${JSON.stringify(module)};\n` +
         `const kopf = startKopf({ cluster: { kubeconfigPath: 'none' }, file: 'x.py', kopf: ${JSON.stringify(kopf)} });\n` +
         `kopf.waitForLine(/ready/).then(() => {\n` +
@@ -182,12 +165,6 @@ while :; do sleep 0.05; done`;
         `  ${ending}\n` +
         `});\n`,
     );
-    const outcome = await run(process.execPath, ['--import', 'tsx', helper]).catch((error) => error);
-    const pid = Number(String(outcome.stdout).trim());
-    expect(pid).toBeGreaterThan(0);
-    const deadline = Date.now() + 2_000;
-    while (isRunning(pid) && Date.now() < deadline) await sleep(20);
-    return pid;
   }
 
   it('ends Kopf when the test process exits', async () => {

@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { childOfEndedParent, isRunning, onPath } from '../../../test/support/orphans.ts';
 import { ComponentExitedError, logTail, startComponent, type ComponentProcess } from './real-process.ts';
 
-const run = promisify(execFile);
 let dir: string;
 const started: ComponentProcess[] = [];
 
@@ -31,18 +29,6 @@ async function untilExited(component: ComponentProcess): Promise<void> {
   while (component.exit === undefined) await sleep(10);
 }
 
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, command)));
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('startComponent', () => {
   it('sends stdout and stderr to the log file and records the exit', async () => {
@@ -85,21 +71,14 @@ describe('startComponent', () => {
 
   /** Runs a parent process that starts a sleeper, prints its pid and then ends as `ending` says. */
   async function orphanAfterParent(ending: string): Promise<number> {
-    const helper = join(dir, 'parent.ts');
     const module = fileURLToPath(new URL('./real-process.ts', import.meta.url));
-    writeFileSync(
-      helper,
+    return childOfEndedParent(
+      join(dir, 'parent.ts'),
       `import { startComponent } from ${JSON.stringify(module)};\n` +
         `const child = startComponent('orphan', 'sleep', ['30'], ${JSON.stringify(join(dir, 'orphan.log'))});\n` +
         `console.log(child.pid);\n` +
         `setTimeout(() => { ${ending} }, 200);\n`,
     );
-    const outcome = await run(process.execPath, ['--import', 'tsx', helper]).catch((error) => error);
-    const pid = Number(String(outcome.stdout).trim());
-    expect(pid).toBeGreaterThan(0);
-    const deadline = Date.now() + 2_000;
-    while (isRunning(pid) && Date.now() < deadline) await sleep(20);
-    return pid;
   }
 
   it('ends the process when its parent exits', async () => {
