@@ -5,20 +5,21 @@
  * floor server (bench/floor-server.ts) in the same run, so the ratios hold on
  * any machine.
  *
- *   npm run bench:cluster            # full run (≈2–3 min)
- *   npm run bench:cluster -- --quick # fewer operations, no compiled-JS memory run
+ *   npm run bench:cluster            # full run (≈1–2 min)
+ *   npm run bench:cluster -- --quick # fewer operations, one round
  *
- * Both servers run as child processes over plain HTTP on loopback, first as
- * users run them (through tsx), then — for memory only, in the full run —
- * compiled to JavaScript. This process is only the load generator; it uses a
- * lean client (bench/http-connection.ts) so it takes little CPU from them.
+ * Both servers run as child processes over plain HTTP on loopback, on bare
+ * Node: the cluster as users run it (`kopf cluster`, from the compiled dist/;
+ * rebuild it with `npm run build` after changing src/), the floor transpiled
+ * (bench/plain-javascript.ts). This process is only the load generator; it
+ * uses a lean client (bench/http-connection.ts) so it takes little CPU from them.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { HttpConnection } from './http-connection.ts';
+import { plainJavaScript } from './plain-javascript.ts';
 
 const quick = process.argv.includes('--quick');
 const writes = quick ? 1000 : 5000;
@@ -189,40 +190,14 @@ async function measureLatency({ server, connections }: Target, watcherCount: num
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/**
- * Compiles the CLI and the floor server to JavaScript in a temporary
- * directory (type stripping only: `tsc --noCheck`), with the source tree's
- * other files and node_modules beside them, and answers that directory.
- */
-function compileToJavaScript(): string {
-  const out = mkdtempSync(join(tmpdir(), 'kopf-ts-bench-'));
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const options = ['--noCheck', '--outDir', out, '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022'];
-  const sourceOptions = ['--rewriteRelativeImportExtensions', '--allowImportingTsExtensions', '--verbatimModuleSyntax', '--resolveJsonModule', '--esModuleInterop', '--skipLibCheck', '--types', 'node'];
-  execFileSync(process.execPath, [tsc, ...options, ...sourceOptions, 'src/cli/main.ts', 'bench/floor-server.ts'], { stdio: 'inherit' });
-  // Files the code reads next to itself (protobuf schemas, ...).
-  cpSync('src', join(out, 'src'), { recursive: true, filter: (path) => !path.endsWith('.ts') });
-  symlinkSync(resolve('node_modules'), join(out, 'node_modules'));
-  writeFileSync(join(out, 'package.json'), '{"type":"module"}');
-  return out;
-}
-
-async function measureCompiledMemory(dir: string) {
-  const result: Record<string, { idleMiB: number; holdingMiB: number }> = {};
-  for (const [name, args, urlFrom] of [
-    ['floor', [join(dir, 'bench/floor-server.js'), '0'], floorUrl],
-    ['cluster', [join(dir, 'src/cli/main.js'), 'cluster', '--http', '--port', '0'], clusterUrl],
-  ] as const) {
-    const server = await startServer(`${name} (compiled)`, [...args], urlFrom);
-    const connections = Array.from({ length: concurrency }, () => HttpConnection.to(server.url));
-    try {
-      result[name] = await measureMemory({ server, connections });
-    } finally {
-      connections.forEach((c) => c.close());
-      server.process.kill();
-    }
+/** The newest modification time of the files under `dir` with a name ending in `suffix`, in milliseconds (0 for none). */
+function newestModification(dir: string, suffix: string): number {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (entry.endsWith(suffix)) newest = Math.max(newest, statSync(join(dir, entry)).mtimeMs);
   }
-  return result;
+  return newest;
 }
 
 const row = (label: string, ours: number, base: number, unit: string, digits = 0) =>
@@ -232,7 +207,10 @@ console.log(
   `kopf-ts embedded cluster benchmark (${quick ? 'quick' : 'full'}: ${rounds} round(s) of ${writes} writes, ${latencyWrites} latency writes, ` +
     `${memoryObjects} objects for memory); load average ${loadavg()[0].toFixed(1)}\n`,
 );
-const floor = await startServer('floor', ['--import', 'tsx', 'bench/floor-server.ts', '0'], floorUrl);
+// `kopf cluster` runs dist/ unless the source condition is set (bin/kopf.js): a dist/ older than src/ measures old code.
+if (process.env.NODE_OPTIONS?.includes('kopf-ts-source')) console.warn('NODE_OPTIONS sets the kopf-ts-source condition: the cluster runs src/ through tsx, not as users run it\n');
+else if (newestModification('src', '.ts') > newestModification('dist', '.js')) console.warn('dist/ is older than src/: run `npm run build` first, or this measures old code\n');
+const floor = await startServer('floor', [plainJavaScript(['floor-server.ts']), '0'], floorUrl);
 const cluster = await startServer('embedded cluster', ['bin/kopf.js', 'cluster', '--http', '--port', '0'], clusterUrl);
 const targets = [floor, cluster].map((server): Target => ({ server, connections: Array.from({ length: concurrency }, () => HttpConnection.to(server.url)) }));
 // The servers are measured phase by phase in turn, so a change in the machine's load affects both alike.
@@ -264,15 +242,5 @@ for (const n of [1, 10, 100]) {
   row(`write→watch p50, ${n} watcher(s)`, clusterResult.latency[n].p50, floorResult.latency[n].p50, 'ms', 2);
   row(`write→watch p99, ${n} watcher(s)`, clusterResult.latency[n].p99, floorResult.latency[n].p99, 'ms', 2);
 }
-row('RSS idle (tsx)', clusterResult.memory.idleMiB, floorResult.memory.idleMiB, 'MiB', 1);
-row(`RSS holding ${memoryObjects} objects (tsx)`, clusterResult.memory.holdingMiB, floorResult.memory.holdingMiB, 'MiB', 1);
-if (!quick) {
-  const dir = compileToJavaScript();
-  try {
-    const compiled = await measureCompiledMemory(dir);
-    row('RSS idle (compiled JS)', compiled.cluster.idleMiB, compiled.floor.idleMiB, 'MiB', 1);
-    row(`RSS holding ${memoryObjects} objects (compiled JS)`, compiled.cluster.holdingMiB, compiled.floor.holdingMiB, 'MiB', 1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+row('RSS idle', clusterResult.memory.idleMiB, floorResult.memory.idleMiB, 'MiB', 1);
+row(`RSS holding ${memoryObjects} objects`, clusterResult.memory.holdingMiB, floorResult.memory.holdingMiB, 'MiB', 1);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EmbeddedCluster } from '../cluster/cluster.ts';
+import { stopYoungGenerationGrowth } from '../cluster/young-generation.ts';
 
 /** Parses a TCP port option: an integer in 0–65535 (0 picks a free port). */
 function parsePort(value: string): number {
@@ -28,6 +29,8 @@ export function registerClusterCommand(program: Command): void {
     .option('--time-scale <factor>', 'real seconds per simulated second of running pods (0.01: a 10 s back-off takes 100 ms)', parseTimeScale, 1)
     .action(async (options: { port: number; address: string; kubeconfig?: string; http: boolean; runPods: boolean; timeScale: number }) => {
       const started = Date.now();
+      // This process runs the cluster alone, so its memory settings are the cluster's to choose.
+      stopYoungGenerationGrowth();
       const cluster = await EmbeddedCluster.start({
         port: options.port,
         address: options.address,

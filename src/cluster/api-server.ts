@@ -15,9 +15,10 @@ import { ApiError, badRequest, conflict, internalError, methodNotAllowed, notFou
 import { parseFaultRequest, type Faults } from './faults.ts';
 import { unrecognizedBody, type ObjectApi, type FieldValidation, type WriteOptions, type WriteResult } from './objects.ts';
 import type { OpenApiService } from './openapi-service.ts';
-import type { Patcher } from './patching.ts';
+import type { Patcher, PatchOptions } from './patching.ts';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/media-type.ts';
 import { parseResourcePath, type ResourceRequest } from './request-info.ts';
+import { parseRequestTarget } from './request-target.ts';
 import { storedObjectJson } from './stored-json.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './resource-type.ts';
 import type { CrdController } from './controllers/crd-controller.ts';
@@ -71,22 +72,36 @@ function warningHeader(warnings: string[]): string[] {
   return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
-// Plain 'data'/'end' listeners: a stream's async iterator costs several promises per request.
+// Plain listeners: a stream's async iterator costs several promises per request, and `once` a wrapper per listener
+// (each of these events comes once; a promise settles once).
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let ended = false;
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => {
+    req.on('end', () => {
       ended = true;
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
-    req.once('error', reject);
+    req.on('error', reject);
     // A client gone before its body ended; the error is made only then (a stack trace per request is not free).
-    req.once('close', () => {
+    req.on('close', () => {
       if (!ended) reject(new Error('the request was closed before its body ended'));
     });
   });
+}
+
+/** The last watch event line written, and its bytes. */
+let lastEvent: { line: string; bytes: Buffer } | undefined;
+
+/**
+ * The bytes of a watch event line. Every watcher of a resource is sent the
+ * same line (watch.ts renders it once): encoded here once, it is written to
+ * each of them as is, where a string is encoded again for every socket.
+ */
+function eventBytes(line: string): Buffer {
+  if (lastEvent?.line !== line) lastEvent = { line, bytes: Buffer.from(line) };
+  return lastEvent.bytes;
 }
 
 function queryBool(query: URLSearchParams, name: string): boolean | undefined {
@@ -118,7 +133,7 @@ function unreadableBody(type: ResourceType, text: string, why: string): ApiError
 
 const optionsKinds: Record<string, string> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' };
 
-function writeOptions(query: URLSearchParams, req: IncomingMessage, verb: 'create' | 'update' | 'patch'): WriteOptions {
+function writeOptions(query: URLSearchParams, req: IncomingMessage, verb: 'create' | 'update' | 'patch'): PatchOptions {
   const validation = query.get('fieldValidation');
   const dryRun = query.getAll('dryRun');
   checkDryRun(dryRun, optionsKinds[verb]);
@@ -131,6 +146,8 @@ function writeOptions(query: URLSearchParams, req: IncomingMessage, verb: 'creat
     fieldManager: query.get('fieldManager') ?? undefined,
     userAgent: req.headers['user-agent'],
     fieldValidation: (validation ?? undefined) as FieldValidation | undefined,
+    // Made here rather than added to a copy for patches: every request's options then have one shape.
+    force: verb === 'patch' ? queryBool(query, 'force') : undefined,
   };
 }
 
@@ -208,8 +225,8 @@ export class ApiServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://embedded');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const url = parseRequestTarget(req.url ?? '/');
+    const path = url.path.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     if (this.options.token !== undefined && !this.authorized(req)) {
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -241,9 +258,9 @@ export class ApiServer {
         return;
       }
     }
-    if (path.startsWith('/openapi/v3/')) return this.openapiDocument(req, res, path.slice('/openapi/v3/'.length), url.searchParams);
+    if (path.startsWith('/openapi/v3/')) return this.openapiDocument(req, res, path.slice('/openapi/v3/'.length), url.query);
 
-    const info = parseResourcePath(method, path, url.searchParams);
+    const info = parseResourcePath(method, path, url.query);
     if (!info) return this.discoveryDocument(req, res, path, method);
     const decision = faults.decide({ watch: info.verb === 'watch', write: !['get', 'list', 'watch'].includes(info.verb) });
     if (decision.kind === 'throttle') {
@@ -256,7 +273,7 @@ export class ApiServer {
     const type = this.parts.state.registry.find(info.group, info.version, info.resource);
     if (!type) throw this.notServed(info.group);
     if (decision.kind === 'conflict') throw conflict(type, info.name ?? '');
-    await this.resource(req, res, info, type, url.searchParams, decision.kind === 'expire');
+    await this.resource(req, res, info, type, url.query, decision.kind === 'expire');
   }
 
   /** What an unknown path gets: a Status inside a built-in group, the bare page otherwise. */
@@ -404,8 +421,7 @@ export class ApiServer {
       case 'patch': {
         const options = writeOptions(query, req, 'patch');
         const body = (await readBody(req)).toString();
-        const force = queryBool(query, 'force');
-        return this.sendWrite(req, res, patcher.patch(type, ns, info.name!, req.headers['content-type'], body, { ...options, force }));
+        return this.sendWrite(req, res, patcher.patch(type, ns, info.name!, req.headers['content-type'], body, options));
       }
       case 'delete': {
         const options = await this.deleteOptions(req, query);
@@ -441,7 +457,7 @@ export class ApiServer {
         case 'patch': {
           const options = writeOptions(query, req, 'patch');
           const body = (await readBody(req)).toString();
-          return this.sendWrite(req, res, patcher.patch(type, ns, name, req.headers['content-type'], body, { ...options, force: queryBool(query, 'force') }, 'status'));
+          return this.sendWrite(req, res, patcher.patch(type, ns, name, req.headers['content-type'], body, options, 'status'));
         }
       }
       throw methodNotAllowed();
@@ -604,7 +620,7 @@ export class ApiServer {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
     const sink: WatchSink = {
-      send: (line) => void res.write(line),
+      send: (line) => void res.write(eventBytes(line)),
       // What the response and its socket hold that the client has not taken yet.
       get pendingBytes() {
         return res.writableLength;

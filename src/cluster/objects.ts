@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { canonicalJson, jsonEqual } from '../core/json.ts';
 import type { ManagedFieldsEntry } from './apply/managed-fields.ts';
 import { managedFieldsAfterWrite, managerName } from './apply/ownership.ts';
@@ -24,6 +23,7 @@ import { compileFilter } from './selection.ts';
 import { formatTime, type ClusterState } from './state.ts';
 import { compareKeys, objectKey } from './store.ts';
 import { copyJson } from './json-copy.ts';
+import { newUid } from './uid.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -70,15 +70,6 @@ interface UpdateMode {
 }
 
 const now = (state: ClusterState) => formatTime(state.now());
-
-/**
- * A new uid as one flat string. Node's `randomUUID` joins its text from a
- * dozen pieces, a chain of V8 cons strings (about 450 bytes) that every
- * stored object would keep; the copy is about 60.
- */
-function newUid(): string {
-  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
-}
 
 /**
  * Upstream's decoding error for a body it cannot even classify:
@@ -185,6 +176,21 @@ function dedupOwnerReferences(obj: KubeObject, afterAdmission: boolean): string[
   return [`.metadata.ownerReferences contains duplicate entries${when}; API server dedups owner references in 1.20+, and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: ${duplicates.join(', ')}`];
 }
 
+/**
+ * Removes a member if it is there. A `delete` turns a V8 object into a slow
+ * dictionary (unless it takes back the member added last), which every later
+ * read and copy of the object pays for: deleting what is not there is avoided.
+ */
+function removeMember(target: object, key: string): void {
+  if (Object.hasOwn(target, key)) delete (target as Record<string, unknown>)[key];
+}
+
+/** Sets a member, or removes it for an undefined value. */
+function setOrRemove(target: object, key: string, value: unknown): void {
+  if (value === undefined) removeMember(target, key);
+  else (target as Record<string, unknown>)[key] = value;
+}
+
 /** Go drops empty lists and maps of ObjectMeta (`omitempty`); built-ins round-trip through it. */
 function dropEmptyMetadataFields(obj: KubeObject): void {
   for (const field of ['finalizers', 'ownerReferences', 'labels', 'annotations'] as const) {
@@ -195,7 +201,7 @@ function dropEmptyMetadataFields(obj: KubeObject): void {
 
 function checkNamespace(type: ResourceType, namespace: string | undefined, obj: KubeObject): void {
   if (!type.namespaced) {
-    delete obj.metadata.namespace;
+    removeMember(obj.metadata, 'namespace');
     return;
   }
   if (!obj.metadata.namespace) obj.metadata.namespace = namespace;
@@ -238,9 +244,15 @@ function sameExceptResourceVersion(obj: KubeObject, stored: KubeObject): boolean
 function equalExcept(a: object, b: object, left: string): boolean {
   const aMembers = a as Record<string, unknown>;
   const bMembers = b as Record<string, unknown>;
-  const aKeys = Object.keys(aMembers).filter((k) => k !== left && aMembers[k] !== undefined);
-  const bKeys = Object.keys(bMembers).filter((k) => k !== left && bMembers[k] !== undefined);
-  return aKeys.length === bKeys.length && aKeys.every((k) => jsonEqual(aMembers[k], bMembers[k]));
+  // Every member of a equal in b, and as many members in b: the same members.
+  let count = 0;
+  for (const key of Object.keys(aMembers)) {
+    if (key === left || aMembers[key] === undefined) continue;
+    if (!jsonEqual(aMembers[key], bMembers[key])) return false;
+    count++;
+  }
+  for (const key of Object.keys(bMembers)) if (key !== left && bMembers[key] !== undefined) count--;
+  return count === 0;
 }
 
 /**
@@ -334,7 +346,7 @@ export class ObjectApi {
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '' && /^\d+$/.test(String(meta.resourceVersion)) && Number(meta.resourceVersion) !== 0) {
       throw new ApiError(500, '', 'resourceVersion should not be set on objects to be created');
     }
-    delete meta.resourceVersion;
+    removeMember(meta, 'resourceVersion');
     if (!meta.name && !meta.generateName) {
       const required = invalid(kindLabel(type), '', [fieldError.required('metadata.name', 'name or generateName is required')], type.group, type.kind);
       // Go omits the empty name from the details.
@@ -349,20 +361,19 @@ export class ObjectApi {
     }
     meta.uid = newUid();
     meta.creationTimestamp = now(this.state);
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
+    removeMember(meta, 'deletionTimestamp');
+    removeMember(meta, 'deletionGracePeriodSeconds');
     if (type.tracksGeneration) meta.generation = 1;
     const requestedManagedFields = meta.managedFields;
-    delete meta.managedFields;
+    removeMember(meta, 'managedFields');
 
     obj = this.pruneAndDefault(type, obj, options, warnings, 'create');
     type.strategy.prepareForCreate?.(obj, this.state.services);
     if (type.status) {
       if (type.builtin) {
         const initial = type.strategy.initialStatus?.(obj);
-        if (initial === undefined) delete obj.status;
-        else obj.status = initial;
-      } else delete obj.status;
+        setOrRemove(obj, 'status', initial);
+      } else removeMember(obj, 'status');
     }
     warnings.push(...dedupOwnerReferences(obj, false));
     if (type.builtin) dropEmptyMetadataFields(obj);
@@ -450,21 +461,16 @@ export class ObjectApi {
     // Server-owned fields always come from the stored object.
     meta.uid = old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
-    meta.deletionTimestamp = old.metadata.deletionTimestamp;
-    meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
-    if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
-    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
-    meta.generation = old.metadata.generation;
-    if (meta.generation === undefined) delete meta.generation;
+    setOrRemove(meta, 'deletionTimestamp', old.metadata.deletionTimestamp);
+    setOrRemove(meta, 'deletionGracePeriodSeconds', old.metadata.deletionGracePeriodSeconds);
+    setOrRemove(meta, 'generation', old.metadata.generation);
     const requestedManagedFields = meta.managedFields;
-    meta.managedFields = old.metadata.managedFields;
-    if (meta.managedFields === undefined) delete meta.managedFields;
+    setOrRemove(meta, 'managedFields', old.metadata.managedFields);
 
     if (mode.subresource === 'status') {
       obj = this.statusOnly(type, old, obj);
     } else if (type.status) {
-      if (old.status === undefined) delete obj.status;
-      else obj.status = old.status;
+      setOrRemove(obj, 'status', old.status);
     }
     if (!mode.subresource) {
       obj = this.pruneAndDefault(type, obj, options, warnings, mode.fromPatch ? 'patch' : 'update');
@@ -515,20 +521,16 @@ export class ObjectApi {
   ): void {
     const manager = managerName(options.fieldManager, options.userAgent, options.internal === true);
     const managedFields = options.managedFields ?? managedFieldsAfterWrite(type, old, obj, { manager, subresource, now: now(this.state), requested, createBody });
-    if (managedFields?.length) obj.metadata.managedFields = managedFields;
-    else delete obj.metadata.managedFields;
+    setOrRemove(obj.metadata, 'managedFields', managedFields?.length ? managedFields : undefined);
   }
 
   /** Through `/status` only the status changes (Pods and Namespaces also keep label and annotation changes, §6.1). */
   private statusOnly(type: ResourceType, old: KubeObject, incoming: KubeObject): KubeObject {
     const result: KubeObject = copyJson(old);
-    if (incoming.status === undefined) delete result.status;
-    else result.status = incoming.status;
+    setOrRemove(result, 'status', incoming.status);
     if (type.builtin && type.group === '' && (type.plural === 'pods' || type.plural === 'namespaces')) {
-      result.metadata.labels = incoming.metadata.labels;
-      result.metadata.annotations = incoming.metadata.annotations;
-      if (result.metadata.labels === undefined) delete result.metadata.labels;
-      if (result.metadata.annotations === undefined) delete result.metadata.annotations;
+      setOrRemove(result.metadata, 'labels', incoming.metadata.labels);
+      setOrRemove(result.metadata, 'annotations', incoming.metadata.annotations);
     }
     return result;
   }
@@ -551,16 +553,20 @@ export class ObjectApi {
 
   private validate(type: ResourceType, obj: KubeObject, old: KubeObject | undefined, statusWrite: boolean, warnings: string[], immutable: FieldError[] = []): void {
     const meta = validateObjectMeta(obj.metadata, type.nameRule, finalizerRule(type));
-    warnings.push(...meta.warnings);
+    if (meta.warnings.length) warnings.push(...meta.warnings);
+    const schemaErrors = this.state.schemas.validate(type, obj, old);
+    const kindErrors = type.strategy.validate?.(obj, { operation: old ? 'update' : 'create', old, statusWrite }) ?? [];
+    // Almost every write is valid: the errors are put together only when there are some.
+    if (immutable.length + meta.content.length + meta.finalizers.length + schemaErrors.length + kindErrors.length === 0) return;
     const repeats = metaRepeats(type, old !== undefined, statusWrite);
     const errors = [
       ...repeated(immutable, repeats.immutable),
       ...repeated(meta.content, repeats.content),
       ...repeated(meta.finalizers, repeats.finalizers),
-      ...this.state.schemas.validate(type, obj, old),
-      ...(type.strategy.validate?.(obj, { operation: old ? 'update' : 'create', old, statusWrite }) ?? []),
+      ...schemaErrors,
+      ...kindErrors,
     ];
-    if (errors.length) throw invalidWithRepeats(type, obj.metadata.name ?? '', errors);
+    throw invalidWithRepeats(type, obj.metadata.name ?? '', errors);
   }
 
   /** Creation into a missing namespace is 404, into a terminating one 403 (§10). */

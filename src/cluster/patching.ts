@@ -35,7 +35,9 @@ function parseJson(text: string): unknown {
 
 /** The content types PATCH accepts, without parameters (anything after `;` is ignored, §2.3). */
 export function patchMediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const text = contentType ?? '';
+  const parameters = text.indexOf(';');
+  return (parameters < 0 ? text : text.slice(0, parameters)).trim().toLowerCase();
 }
 
 /**

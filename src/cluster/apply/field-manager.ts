@@ -47,7 +47,9 @@ function withoutResetValues(value: unknown, resetFields: readonly string[]): unk
 }
 
 function copyManagers(managers: Managers): Managers {
-  return new Map([...managers].map(([id, m]) => [id, { ...m }]));
+  const copy: Managers = new Map();
+  for (const [id, m] of managers) copy.set(id, { ...m });
+  return copy;
 }
 
 function dropEmpty(managers: Managers): Managers {
@@ -73,7 +75,8 @@ function changesOf(before: unknown, after: unknown, context: WriteContext): { ch
 export function recordUpdate(context: WriteContext, before: unknown, after: unknown, managers: Managers): Managers {
   const result = copyManagers(managers);
   const { changed, removed } = changesOf(before, after, context);
-  for (const m of result.values()) m.fields = m.fields.difference(changed).difference(removed);
+  const lost = changed.union(removed);
+  for (const m of result.values()) m.fields = m.fields.difference(lost);
   const taken = changed.difference(serverOwned);
   if (!taken.empty) {
     const writer: ManagerFields = { manager: context.manager, operation: 'Update', apiVersion: context.apiVersion, fields: taken, time: context.now };
@@ -81,6 +84,9 @@ export function recordUpdate(context: WriteContext, before: unknown, after: unkn
     const id = managerIdentity(writer);
     const previous = result.get(id);
     if (previous) writer.fields = previous.fields.union(taken);
+    // A writer that takes back what it had keeps its set, and with it the set's fieldsV1 document.
+    const had = managers.get(id)?.fields;
+    if (had && writer.fields.equals(had)) writer.fields = had;
     result.set(id, writer);
   }
   return dropEmpty(result);

@@ -37,6 +37,36 @@ describe('FieldSet', () => {
     expect(a.difference(a).empty).toBe(true);
   });
 
+  it('leaves its operands unchanged and answers an operand itself when the result equals it', () => {
+    const a = FieldSet.of([path('spec', 'a'), path('spec', 'b'), path('data', 'x')]);
+    const before = a.paths().map(displayPath);
+    const b = FieldSet.of([path('spec', 'b'), path('spec', 'c')]);
+    a.union(b);
+    a.difference(b);
+    a.without(path('spec', 'a'));
+    expect(a.paths().map(displayPath)).toEqual(before);
+    expect(a.union(FieldSet.of([path('spec', 'a')]))).toBe(a);
+    expect(a.difference(FieldSet.of([path('status', 'phase')]))).toBe(a);
+    expect(a.without(path('status'))).toBe(a);
+    const remade = a.difference(FieldSet.of([path('spec', 'b')])).union(FieldSet.of([path('spec', 'b')]));
+    expect(remade).not.toBe(a);
+    expect(remade.equals(a)).toBe(true);
+    expect(remade.equals(b)).toBe(false);
+  });
+
+  it('writes a frozen document once, and answers the document a set was read from when it was written here', () => {
+    const set = FieldSet.fromFieldsV1(document);
+    const written = set.toFieldsV1();
+    expect(Object.isFrozen(written)).toBe(true);
+    expect(written).not.toBe(document);
+    expect(set.toFieldsV1()).toBe(written);
+    expect(FieldSet.fromFieldsV1(written).toFieldsV1()).toBe(written);
+    // `.` marks the parent's member: a subtree read from a marked document loses the mark when the member goes.
+    const labels = path('metadata', 'labels');
+    const withoutMember = FieldSet.fromFieldsV1(written).difference(FieldSet.of([labels]));
+    expect(withoutMember.toFieldsV1()).toEqual({ ...document, 'f:metadata': { 'f:labels': { 'f:app': {} } } });
+  });
+
   it('drops a path with everything below it', () => {
     const set = FieldSet.of([path('status'), path('status', 'phase'), path('spec', 'a')]);
     expect(set.without(path('status')).paths().map(displayPath)).toEqual(['.spec.a']);

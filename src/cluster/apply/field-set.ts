@@ -16,11 +16,19 @@ function sortedByElement<T>(entries: Iterable<T>, element: (entry: T) => PathEle
  * A set of field paths, kept as a tree the way `fieldsV1` writes it: at each
  * level the paths that end there (members) and the subtrees below (children).
  * A path can be both a member and have children, e.g. an associative list item
- * that a manager owns along with some of its fields. Operations return new sets.
+ * that a manager owns along with some of its fields.
+ *
+ * A set is built with `insert` and never changes afterwards: operations
+ * return new sets, which share the subtrees they keep unchanged (and answer
+ * an operand itself when the result equals it). Managers are recomputed on
+ * every write, so most of their sets come out unchanged and are not copied.
  */
 export class FieldSet {
-  private readonly members = new Map<string, PathElement>();
-  private readonly children = new Map<string, Child>();
+  // Made on first use: most levels have only members or only children.
+  private members?: Map<string, PathElement>;
+  private children?: Map<string, Child>;
+  /** This set's `fieldsV1` document, once written. */
+  private document?: Readonly<Record<string, unknown>>;
 
   /** A set holding the given paths. */
   static of(paths: Iterable<FieldPath>): FieldSet {
@@ -31,48 +39,53 @@ export class FieldSet {
 
   /** Reads a `fieldsV1` document; throws when it is not one. */
   static fromFieldsV1(document: unknown): FieldSet {
-    const set = new FieldSet();
     if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error('fieldsV1 must be an object');
+    const set = new FieldSet();
     for (const [text, below] of Object.entries(document as Record<string, unknown>)) {
       if (text === '.') continue;
       const element = decodeElement(text);
       const child = FieldSet.fromFieldsV1(below);
       const marked = Object.hasOwn(below as object, '.');
-      if (child.empty || marked) set.members.set(text, element);
-      if (!child.empty) set.children.set(text, { element, set: child });
+      if (child.empty || marked) set.memberMap().set(text, element);
+      if (!child.empty) set.childMap().set(text, { element, set: child });
     }
+    // A document this code wrote (frozen) is the set's own, unless it is a member's with `.` (the parent's mark):
+    // written back unchanged, the set is the same document.
+    if (Object.isFrozen(document) && !Object.hasOwn(document, '.')) set.document = document as Readonly<Record<string, unknown>>;
     return set;
   }
 
-  /** Adds a path; the empty path (the root) is never a member. */
+  /** Adds a path while the set is being built; the empty path (the root) is never a member. */
   insert(path: FieldPath): void {
     if (path.length === 0) return;
     let node: FieldSet = this;
-    for (const element of path.slice(0, -1)) {
+    for (let i = 0; i < path.length - 1; i++) {
+      const element = path[i];
       const text = encodeElement(element);
-      let child = node.children.get(text);
+      const children = node.childMap();
+      let child = children.get(text);
       if (!child) {
         child = { element, set: new FieldSet() };
-        node.children.set(text, child);
+        children.set(text, child);
       }
       node = child.set;
     }
     const last = path[path.length - 1];
-    node.members.set(encodeElement(last), last);
+    node.memberMap().set(encodeElement(last), last);
   }
 
   /** Whether the path is a member. */
   has(path: FieldPath): boolean {
     if (path.length === 0) return false;
     const parent = this.at(path.slice(0, -1));
-    return parent !== undefined && parent.members.has(encodeElement(path[path.length - 1]));
+    return parent?.members?.has(encodeElement(path[path.length - 1])) === true;
   }
 
   /** The subtree below a path, if any path of the set goes through it. */
   at(path: FieldPath): FieldSet | undefined {
     let node: FieldSet | undefined = this;
     for (const element of path) {
-      node = node.children.get(encodeElement(element))?.set;
+      node = node.children?.get(encodeElement(element))?.set;
       if (!node) return undefined;
     }
     return node;
@@ -80,57 +93,91 @@ export class FieldSet {
 
   /** Whether one level's element is a member here. */
   hasMember(element: PathElement): boolean {
-    return this.members.has(encodeElement(element));
+    return this.members?.has(encodeElement(element)) === true;
   }
 
   /** The subtree below one element of this level. */
   child(element: PathElement): FieldSet | undefined {
-    return this.children.get(encodeElement(element))?.set;
+    return this.children?.get(encodeElement(element))?.set;
   }
 
   /** The members of this level. */
   memberElements(): PathElement[] {
-    return [...this.members.values()];
+    return this.members ? [...this.members.values()] : [];
   }
 
   /** The child subtrees of this level, with their elements. */
   childEntries(): Array<{ element: PathElement; set: FieldSet }> {
-    return [...this.children.values()];
+    return this.children ? [...this.children.values()] : [];
   }
 
   get empty(): boolean {
-    return this.members.size === 0 && this.children.size === 0;
+    return !this.members?.size && !this.children?.size;
+  }
+
+  /** Whether both sets hold the same paths. */
+  equals(other: FieldSet): boolean {
+    if (other === this) return true;
+    if ((this.members?.size ?? 0) !== (other.members?.size ?? 0) || (this.children?.size ?? 0) !== (other.children?.size ?? 0)) return false;
+    if (this.members) for (const text of this.members.keys()) if (!other.members!.has(text)) return false;
+    if (this.children) {
+      for (const [text, child] of this.children) {
+        const theirs = other.children!.get(text);
+        if (!theirs || !child.set.equals(theirs.set)) return false;
+      }
+    }
+    return true;
   }
 
   union(other: FieldSet): FieldSet {
-    const result = this.copy();
-    for (const [text, element] of other.members) result.members.set(text, element);
-    for (const [text, child] of other.children) {
-      const mine = result.children.get(text);
-      result.children.set(text, { element: child.element, set: mine ? mine.set.union(child.set) : child.set.copy() });
+    if (other.empty || other === this) return this;
+    if (this.empty) return other;
+    let result: FieldSet | undefined;
+    if (other.members) {
+      for (const [text, element] of other.members) if (!this.members?.has(text)) (result ??= this.shallowCopy()).memberMap().set(text, element);
     }
-    return result;
+    if (other.children) {
+      for (const [text, child] of other.children) {
+        const mine = this.children?.get(text);
+        const merged = mine ? mine.set.union(child.set) : child.set;
+        if (merged !== mine?.set) (result ??= this.shallowCopy()).childMap().set(text, { element: child.element, set: merged });
+      }
+    }
+    return result ?? this;
   }
 
   difference(other: FieldSet): FieldSet {
-    const result = new FieldSet();
-    for (const [text, element] of this.members) if (!other.members.has(text)) result.members.set(text, element);
-    for (const [text, child] of this.children) {
-      const theirs = other.children.get(text);
-      const rest = theirs ? child.set.difference(theirs.set) : child.set.copy();
-      if (!rest.empty) result.children.set(text, { element: child.element, set: rest });
+    if (this.empty || other.empty) return this;
+    if (other === this) return new FieldSet();
+    let result: FieldSet | undefined;
+    if (this.members && other.members) {
+      for (const text of this.members.keys()) if (other.members.has(text)) (result ??= this.shallowCopy()).members!.delete(text);
     }
-    return result;
+    if (this.children && other.children) {
+      for (const [text, child] of this.children) {
+        const theirs = other.children.get(text);
+        const rest = theirs ? child.set.difference(theirs.set) : child.set;
+        if (rest === child.set) continue;
+        result ??= this.shallowCopy();
+        if (rest.empty) result.children!.delete(text);
+        else result.children!.set(text, { element: child.element, set: rest });
+      }
+    }
+    return result ?? this;
   }
 
   intersection(other: FieldSet): FieldSet {
     const result = new FieldSet();
-    for (const [text, element] of this.members) if (other.members.has(text)) result.members.set(text, element);
-    for (const [text, child] of this.children) {
-      const theirs = other.children.get(text);
-      if (!theirs) continue;
-      const common = child.set.intersection(theirs.set);
-      if (!common.empty) result.children.set(text, { element: child.element, set: common });
+    if (this.members && other.members) {
+      for (const [text, element] of this.members) if (other.members.has(text)) result.memberMap().set(text, element);
+    }
+    if (this.children && other.children) {
+      for (const [text, child] of this.children) {
+        const theirs = other.children.get(text);
+        if (!theirs) continue;
+        const common = child.set.intersection(theirs.set);
+        if (!common.empty) result.childMap().set(text, { element: child.element, set: common });
+      }
     }
     return result;
   }
@@ -138,20 +185,21 @@ export class FieldSet {
   /** The set without a path and everything below it. */
   without(path: FieldPath): FieldSet {
     if (path.length === 0) return new FieldSet();
-    const result = this.copy();
-    const [first, ...rest] = path;
-    const text = encodeElement(first);
-    if (rest.length === 0) {
-      result.members.delete(text);
-      result.children.delete(text);
+    const text = encodeElement(path[0]);
+    const child = this.children?.get(text);
+    if (path.length === 1) {
+      if (!this.members?.has(text) && !child) return this;
+      const result = this.shallowCopy();
+      result.members?.delete(text);
+      result.children?.delete(text);
       return result;
     }
-    const child = result.children.get(text);
-    if (child) {
-      const trimmed = child.set.without(rest);
-      if (trimmed.empty) result.children.delete(text);
-      else result.children.set(text, { element: child.element, set: trimmed });
-    }
+    if (!child) return this;
+    const trimmed = child.set.without(path.slice(1));
+    if (trimmed === child.set) return this;
+    const result = this.shallowCopy();
+    if (trimmed.empty) result.children!.delete(text);
+    else result.children!.set(text, { element: child.element, set: trimmed });
     return result;
   }
 
@@ -161,8 +209,8 @@ export class FieldSet {
    */
   paths(prefix: FieldPath = []): FieldPath[] {
     const result: FieldPath[] = [];
-    for (const element of sortedByElement(this.members.values(), (e) => e)) result.push([...prefix, element]);
-    for (const child of sortedByElement(this.children.values(), (c) => c.element)) {
+    for (const element of sortedByElement(this.members?.values() ?? [], (e) => e)) result.push([...prefix, element]);
+    for (const child of sortedByElement(this.children?.values() ?? [], (c) => c.element)) {
       result.push(...child.set.paths([...prefix, child.element]));
     }
     return result;
@@ -170,28 +218,42 @@ export class FieldSet {
 
   /**
    * The `fieldsV1` document: `{}` for a member, `.` marking a member that also
-   * has children. Every `{}` is one shared frozen object: stored objects keep
-   * these documents, and most of their nodes are such leaves.
+   * has children. It is frozen and written once per set; a set read from such
+   * a document answers that document, so a manager unchanged by a write keeps
+   * its document, shared by the object's versions. Every `{}` is one shared
+   * object, as most nodes are such leaves.
    */
-  toFieldsV1(): Record<string, unknown> {
-    const texts = new Map<string, PathElement>([...this.members, ...[...this.children].map(([text, child]) => [text, child.element] as const)]);
+  toFieldsV1(): Readonly<Record<string, unknown>> {
+    if (this.document) return this.document;
+    const texts = new Map<string, PathElement>(this.members);
+    if (this.children) for (const [text, child] of this.children) texts.set(text, child.element);
     const document: Record<string, unknown> = {};
     for (const [text] of sortedByElement(texts, ([, element]) => element)) {
-      const child = this.children.get(text);
+      const child = this.children?.get(text);
       if (!child) {
         document[text] = memberLeaf;
         continue;
       }
       const below = child.set.toFieldsV1();
-      document[text] = this.members.has(text) ? { '.': memberLeaf, ...below } : below;
+      document[text] = this.members?.has(text) ? Object.freeze({ '.': memberLeaf, ...below }) : below;
     }
-    return document;
+    this.document = Object.freeze(document);
+    return this.document;
   }
 
-  private copy(): FieldSet {
+  private memberMap(): Map<string, PathElement> {
+    return (this.members ??= new Map());
+  }
+
+  private childMap(): Map<string, Child> {
+    return (this.children ??= new Map());
+  }
+
+  /** A new set with this level's maps copied and the subtrees shared. */
+  private shallowCopy(): FieldSet {
     const result = new FieldSet();
-    for (const [text, element] of this.members) result.members.set(text, element);
-    for (const [text, child] of this.children) result.children.set(text, { element: child.element, set: child.set.copy() });
+    if (this.members) result.members = new Map(this.members);
+    if (this.children) result.children = new Map(this.children);
     return result;
   }
 }

@@ -37,5 +37,8 @@ describe('managed fields entries', () => {
     expect(update('v1')).not.toBe(update('v2'));
     expect(managerIdentity({ manager: 'm', operation: 'Apply', apiVersion: 'v1' })).toBe(managerIdentity({ manager: 'm', operation: 'Apply', apiVersion: 'v2' }));
     expect(managerIdentity({ manager: 'm', operation: 'Apply', apiVersion: 'v1', subresource: 'status' })).toBe('{"manager":"m","operation":"Apply","subresource":"status"}');
+    expect(managerIdentity({ manager: 'say "hi"\\', operation: 'Update', apiVersion: 'apps/v1' })).toBe(
+      JSON.stringify({ manager: 'say "hi"\\', operation: 'Update', apiVersion: 'apps/v1' }),
+    );
   });
 });

@@ -31,12 +31,11 @@ export type Managers = Map<string, ManagerFields>;
  * text and sorts conflict messages by it.
  */
 export function managerIdentity(manager: Pick<ManagerFields, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  return JSON.stringify({
-    manager: manager.manager,
-    operation: manager.operation,
-    ...(manager.operation === 'Update' ? { apiVersion: manager.apiVersion } : {}),
-    ...(manager.subresource ? { subresource: manager.subresource } : {}),
-  });
+  // The JSON text of {manager, operation, apiVersion?, subresource?}, written out: it is made several times per write.
+  let text = `{"manager":${JSON.stringify(manager.manager)},"operation":${JSON.stringify(manager.operation)}`;
+  if (manager.operation === 'Update') text += `,"apiVersion":${JSON.stringify(manager.apiVersion)}`;
+  if (manager.subresource) text += `,"subresource":${JSON.stringify(manager.subresource)}`;
+  return `${text}}`;
 }
 
 function isEmptyEntry(entry: Record<string, unknown>): boolean {

@@ -42,7 +42,8 @@ function writePath(target: Record<string, unknown>, path: readonly string[], val
 /** The manager name of a write: the `fieldManager` parameter, else the User-Agent up to its first `/` (§3.1). */
 export function managerName(fieldManager: string | undefined, userAgent: string | undefined, internal: boolean): string {
   if (fieldManager) return fieldManager;
-  const product = (userAgent ?? '').split('/')[0];
+  const slash = userAgent?.indexOf('/') ?? -1;
+  const product = slash < 0 ? (userAgent ?? '') : userAgent!.slice(0, slash);
   if (product) return product;
   return internal ? 'kube-apiserver' : 'unknown';
 }

@@ -55,7 +55,8 @@ export class GarbageCollector {
       this.requeueOwners(previous);
       return;
     }
-    this.byUid.set(uid, { bucket: event.bucket, key: event.key });
+    // An object keeps its uid where it is: only a new one is recorded.
+    if (event.type === 'ADDED' || !this.byUid.has(uid)) this.byUid.set(uid, { bucket: event.bucket, key: event.key });
     for (const owner of object.metadata.ownerReferences ?? []) {
       let set = this.dependents.get(owner.uid);
       if (!set) this.dependents.set(owner.uid, (set = new Set()));
