@@ -5,7 +5,7 @@ import type { ObjectApi } from '../objects.ts';
 import type { KubeObject, ResourceType } from '../resource-type.ts';
 import { formatTime, type ClusterState } from '../state.ts';
 import type { ChangeEvent } from '../store.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 
 const crdBucket = 'apiextensions.k8s.io/customresourcedefinitions';
 const cleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';
@@ -17,8 +17,7 @@ type Condition = { type: string; status: string; reason: string; message: string
  * acceptance and establishment right after a CRD is written, serving its
  * resources, and on deletion removing every instance before the CRD itself.
  */
-export class CrdController {
-  private readonly queue: WorkQueue;
+export class CrdController extends QueuedController {
 
   constructor(
     private readonly state: ClusterState,
@@ -27,7 +26,7 @@ export class CrdController {
     private readonly onResourceGone: (group: string, plural: string) => void,
     onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((name) => this.sync(name), (name, e) => onError(`CRD ${name}`, e));
+    super((name) => `CRD ${name}`, onError);
   }
 
   /** Reacts to CRD writes and, for terminating CRDs, to deletions of their instances. */
@@ -46,20 +45,12 @@ export class CrdController {
     }
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  stop(): void {
-    this.queue.stop();
-  }
-
   /** Brings a CRD's served state in line at once: tests that create a CRD and use it straight away work. */
   syncNow(name: string): void {
     this.sync(name);
   }
 
-  private sync(name: string): void {
+  protected override sync(name: string): void {
     const crd = this.state.store.get(crdBucket, name);
     if (!crd) return;
     if (crd.metadata.deletionTimestamp) {

@@ -25,7 +25,7 @@ import {
 } from './deployment-rollout.ts';
 import type { EventRecorder } from './event-recorder.ts';
 import type { TimeScale } from './time-scale.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 import { builtinType, controllerManager, controllerOf, controllerReference, podPhase, tolerant, writeObject, writeStatus } from './workload-support.ts';
 
 type Json = Record<string, unknown>;
@@ -44,8 +44,7 @@ const ownAnnotations = new Set(['kubectl.kubernetes.io/last-applied-configuratio
  * reads: counts, observedGeneration, Available and Progressing (with the
  * progress deadline).
  */
-export class DeploymentController {
-  private readonly queue: WorkQueue;
+export class DeploymentController extends QueuedController {
   private readonly deadlines = new Map<string, () => void>();
   /** When each Deployment last made progress, exactly (its condition's lastUpdateTime has whole seconds only). */
   private readonly progressSince = new Map<string, Date>();
@@ -58,7 +57,7 @@ export class DeploymentController {
     private readonly time: TimeScale,
     private readonly onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((key) => this.sync(key), (key, e) => onError(`deployment controller: ${key}`, e));
+    super((key) => `deployment controller: ${key}`, onError);
   }
 
   observe(event: ChangeEvent): void {
@@ -77,23 +76,11 @@ export class DeploymentController {
     }
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  get busy(): boolean {
-    return this.queue.busy;
-  }
-
-  stop(): void {
-    this.queue.stop();
-  }
-
   private owned(deployment: KubeObject): KubeObject[] {
     return this.state.store.list(replicaSetsBucket, deployment.metadata.namespace).filter((rs) => controllerOf(rs)?.uid === deployment.metadata.uid);
   }
 
-  private sync(key: string): void {
+  protected override sync(key: string): void {
     const deployment = this.state.store.get(deploymentsBucket, key);
     if (!deployment || deployment.metadata.deletionTimestamp) return;
     const spec = record(deployment.spec) ?? {};

@@ -4,7 +4,7 @@ import type { KubeObject, OwnerReference, ResourceType } from '../resource-type.
 import type { ClusterState } from '../state.ts';
 import type { ChangeEvent } from '../store.ts';
 import { objectKey } from '../store.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 
 interface Located {
   bucket: string;
@@ -18,12 +18,11 @@ interface Located {
  * for its dependents first. Owners are matched by uid, in the dependent's
  * namespace.
  */
-export class GarbageCollector {
+export class GarbageCollector extends QueuedController {
   /** uid → where the object lives, for every stored object. */
   private readonly byUid = new Map<string, Located>();
   /** owner uid → the keys of its dependents. */
   private readonly dependents = new Map<string, Set<string>>();
-  private readonly queue: WorkQueue;
 
   constructor(
     private readonly state: ClusterState,
@@ -31,15 +30,7 @@ export class GarbageCollector {
     private readonly deleter: Deleter,
     onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((item) => this.process(item), (item, e) => onError(`garbage collection of ${item}`, e));
-  }
-
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  stop(): void {
-    this.queue.stop();
+    super((item) => `garbage collection of ${item}`, onError);
   }
 
   observe(event: ChangeEvent): void {
@@ -82,7 +73,7 @@ export class GarbageCollector {
     return versions.find((t) => t.version === t.storageVersion) ?? versions[0];
   }
 
-  private process(ref: string): void {
+  protected override sync(ref: string): void {
     const [bucket, key] = ref.split('|');
     const obj = this.state.store.get(bucket, key);
     const type = this.typeOf(bucket);

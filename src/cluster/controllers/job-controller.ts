@@ -6,7 +6,7 @@ import { formatTime, type ClusterState } from '../state.ts';
 import { objectKey, type ChangeEvent } from '../store.ts';
 import type { EventRecorder } from './event-recorder.ts';
 import type { TimeScale } from './time-scale.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 import { builtinType, controllerManager, controllerOf, controllerReference, isActive, isReady, podFromTemplate, podPhase, restartsOf, tolerant, writeObject, writeStatus } from './workload-support.ts';
 
 type Json = Record<string, unknown>;
@@ -39,8 +39,7 @@ function conditionOf(job: KubeObject, type: string): Json | undefined {
  * `ttlSecondsAfterFinished`. Conditions are 1.32's: SuccessCriteriaMet then
  * Complete, FailureTarget then Failed.
  */
-export class JobController {
-  private readonly queue: WorkQueue;
+export class JobController extends QueuedController {
   /** Timers per Job (deadline, back-off, TTL): one pending wake-up each. */
   private readonly wakeUps = new Map<string, () => void>();
   /** When each Job last saw a pod fail, for the back-off of its replacements. */
@@ -58,7 +57,7 @@ export class JobController {
     private readonly time: TimeScale,
     private readonly onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((key) => this.sync(key), (key, e) => onError(`job controller: ${key}`, e));
+    super((key) => `job controller: ${key}`, onError);
   }
 
   observe(event: ChangeEvent): void {
@@ -76,19 +75,7 @@ export class JobController {
     if (event.type !== 'DELETED' && hasFinalizer(event.object) && controllerOf(event.object)?.kind !== 'Job') this.releasePod(event.object);
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  get busy(): boolean {
-    return this.queue.busy;
-  }
-
-  stop(): void {
-    this.queue.stop();
-  }
-
-  private sync(key: string): void {
+  protected override sync(key: string): void {
     const job = this.state.store.get(jobsBucket, key);
     const [ns, name] = key.split('/');
     if (!job || job.metadata.deletionTimestamp) {

@@ -13,7 +13,7 @@ import { podLog, type PodLogAnswer } from './pod-runtime/pod-log-request.ts';
 import { PodIps } from './pod-runtime/pod-ips.ts';
 import { PodWorker, type PodWorkerHost } from './pod-runtime/pod-worker.ts';
 import type { TimeScale } from './time-scale.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 import { tolerant } from './workload-support.ts';
 
 const podsBucket = '/pods';
@@ -23,9 +23,8 @@ const podsBucket = '/pods';
  * `kopf-ts-node` in a `PodWorker`, writes their status, serves their logs,
  * and finishes their deletion (the final delete with grace 0).
  */
-export class Kubelet {
+export class Kubelet extends QueuedController {
   readonly logs = new ContainerLogs();
-  private readonly queue: WorkQueue;
   private readonly workers = new Map<string, PodWorker>();
   private readonly host: PodWorkerHost;
 
@@ -37,7 +36,7 @@ export class Kubelet {
     events: EventRecorder,
     onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((key) => this.sync(key), (key, e) => onError(`kubelet: pod ${key}`, e));
+    super((key) => `kubelet: pod ${key}`, onError);
     const ips = new PodIps();
     const podType = () => state.registry.find('', 'v1', 'pods') as ResourceType;
     this.host = {
@@ -73,16 +72,8 @@ export class Kubelet {
     if (this.workers.has(event.key) || record(event.object.spec)?.nodeName === nodeName) this.queue.add(event.key);
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  get busy(): boolean {
-    return this.queue.busy;
-  }
-
-  stop(): void {
-    this.queue.stop();
+  override stop(): void {
+    super.stop();
     for (const worker of this.workers.values()) worker.stop();
     this.workers.clear();
   }
@@ -92,7 +83,7 @@ export class Kubelet {
     return podLog(pod, query, { name: nodeName, logs: this.logs }, this.time.now());
   }
 
-  private sync(key: string): void {
+  protected override sync(key: string): void {
     const pod = this.state.store.get(podsBucket, key);
     let worker = this.workers.get(key);
     if (worker && pod?.metadata.uid !== worker.uid) {

@@ -5,7 +5,7 @@ import type { KubeObject, ResourceType } from '../resource-type.ts';
 import { storageKey } from '../resource-type.ts';
 import { formatTime, type ClusterState } from '../state.ts';
 import type { ChangeEvent } from '../store.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 
 const namespacesBucket = '/namespaces';
 
@@ -14,8 +14,7 @@ const namespacesBucket = '/namespaces';
  * gets (its default ServiceAccount and `kube-root-ca.crt`), and how a deleted
  * one is emptied, reports what remains, and is finally removed.
  */
-export class NamespaceController {
-  private readonly queue: WorkQueue;
+export class NamespaceController extends QueuedController {
 
   constructor(
     private readonly state: ClusterState,
@@ -24,7 +23,7 @@ export class NamespaceController {
     private readonly caPem: string,
     onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((name) => this.sync(name), (name, e) => onError(`namespace ${name}`, e));
+    super((name) => `namespace ${name}`, onError);
   }
 
   observe(event: ChangeEvent): void {
@@ -37,14 +36,6 @@ export class NamespaceController {
       const nsObj = this.state.store.get(namespacesBucket, ns);
       if (nsObj?.metadata.deletionTimestamp) this.queue.add(ns);
     }
-  }
-
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  stop(): void {
-    this.queue.stop();
   }
 
   /** Sets a namespace's `spec.finalizers` (the `/finalize` subresource); removes it once nothing holds it. */
@@ -66,7 +57,7 @@ export class NamespaceController {
     return this.state.registry.find('', 'v1', 'namespaces')!;
   }
 
-  private sync(name: string): void {
+  protected override sync(name: string): void {
     const ns = this.state.store.get(namespacesBucket, name);
     if (!ns) return;
     if (ns.metadata.deletionTimestamp) this.terminate(ns);

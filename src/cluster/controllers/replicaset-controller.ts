@@ -6,7 +6,7 @@ import type { ClusterState } from '../state.ts';
 import { objectKey, type ChangeEvent } from '../store.ts';
 import type { EventRecorder } from './event-recorder.ts';
 import type { TimeScale } from './time-scale.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 import {
   availability,
   builtinType,
@@ -52,8 +52,7 @@ function deletionOrder(a: KubeObject, b: KubeObject): number {
  * active pods made from the template, adopting matching orphans and
  * releasing pods that no longer match, and reports the counts in status.
  */
-export class ReplicaSetController {
-  private readonly queue: WorkQueue;
+export class ReplicaSetController extends QueuedController {
 
   constructor(
     private readonly state: ClusterState,
@@ -63,7 +62,7 @@ export class ReplicaSetController {
     private readonly time: TimeScale,
     private readonly onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((key) => this.sync(key), (key, e) => onError(`replicaset controller: ${key}`, e));
+    super((key) => `replicaset controller: ${key}`, onError);
   }
 
   observe(event: ChangeEvent): void {
@@ -85,19 +84,7 @@ export class ReplicaSetController {
     }
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  get busy(): boolean {
-    return this.queue.busy;
-  }
-
-  stop(): void {
-    this.queue.stop();
-  }
-
-  private sync(key: string): void {
+  protected override sync(key: string): void {
     const rs = this.state.store.get(replicaSetsBucket, key);
     if (!rs || rs.metadata.deletionTimestamp) return;
     const ns = rs.metadata.namespace!;

@@ -6,7 +6,7 @@ import type { KubeObject, ResourceType } from '../resource-type.ts';
 import { formatTime, type ClusterState } from '../state.ts';
 import type { ChangeEvent } from '../store.ts';
 import type { EventRecorder } from './event-recorder.ts';
-import { WorkQueue } from './work-queue.ts';
+import { QueuedController } from './queued-controller.ts';
 
 type Json = Record<string, unknown>;
 
@@ -65,8 +65,7 @@ function misfit(pod: KubeObject, node: KubeObject | undefined): string | undefin
  * `Unschedulable` or `SchedulingGated` otherwise, and tries again when the
  * pod or the node changes.
  */
-export class Scheduler {
-  private readonly queue: WorkQueue;
+export class Scheduler extends QueuedController {
   /** Pods that did not fit: a node change may let them in. */
   private readonly waiting = new Set<string>();
 
@@ -76,7 +75,7 @@ export class Scheduler {
     private readonly events: EventRecorder,
     onError: (what: string, error: unknown) => void,
   ) {
-    this.queue = new WorkQueue((key) => this.schedule(key), (key, e) => onError(`scheduler: pod ${key}`, e));
+    super((key) => `scheduler: pod ${key}`, onError);
   }
 
   observe(event: ChangeEvent): void {
@@ -92,19 +91,7 @@ export class Scheduler {
     if (!record(event.object.spec)?.nodeName) this.queue.add(event.key);
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  get busy(): boolean {
-    return this.queue.busy;
-  }
-
-  stop(): void {
-    this.queue.stop();
-  }
-
-  private schedule(key: string): void {
+  protected override sync(key: string): void {
     const pod = this.state.store.get(podsBucket, key);
     const spec = record(pod?.spec) ?? {};
     const phase = record(pod?.status)?.phase;
