@@ -7,6 +7,7 @@
  *
  *   npm run bench:cluster            # full run (≈1–2 min)
  *   npm run bench:cluster -- --quick # fewer operations, one round
+ *   npm run bench:cluster -- --cpu-prof-dir DIR   # the cluster's CPU profile (node --cpu-prof) there
  *
  * Both servers run as child processes over plain HTTP on loopback, on bare
  * Node: the cluster as users run it (`kopf cluster`, from the compiled dist/;
@@ -22,6 +23,8 @@ import { HttpConnection } from './http-connection.ts';
 import { plainJavaScript } from './plain-javascript.ts';
 
 const quick = process.argv.includes('--quick');
+const profileArgument = process.argv.indexOf('--cpu-prof-dir');
+const profiling = profileArgument > 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileArgument + 1]}`] : [];
 const writes = quick ? 1000 : 5000;
 const latencyWrites = quick ? 200 : 1000;
 const rounds = quick ? 1 : 3;
@@ -211,7 +214,7 @@ console.log(
 if (process.env.NODE_OPTIONS?.includes('kopf-ts-source')) console.warn('NODE_OPTIONS sets the kopf-ts-source condition: the cluster runs src/ through tsx, not as users run it\n');
 else if (newestModification('src', '.ts') > newestModification('dist', '.js')) console.warn('dist/ is older than src/: run `npm run build` first, or this measures old code\n');
 const floor = await startServer('floor', [plainJavaScript(['floor-server.ts']), '0'], floorUrl);
-const cluster = await startServer('embedded cluster', ['bin/kopf.js', 'cluster', '--http', '--port', '0'], clusterUrl);
+const cluster = await startServer('embedded cluster', [...profiling, 'bin/kopf.js', 'cluster', '--http', '--port', '0'], clusterUrl);
 const targets = [floor, cluster].map((server): Target => ({ server, connections: Array.from({ length: concurrency }, () => HttpConnection.to(server.url)) }));
 // The servers are measured phase by phase in turn, so a change in the machine's load affects both alike.
 const results = targets.map(() => ({ memory: { idleMiB: 0, holdingMiB: 0 }, throughput: [] as Array<Awaited<ReturnType<typeof measureThroughput>>>, latency: {} as Record<number, { p50: number; p99: number }> }));
