@@ -13,7 +13,7 @@ import {
 } from './discovery.ts';
 import { ApiError, badRequest, conflict, internalError, methodNotAllowed, notFound, pathNotFound, unsupportedMediaType } from './errors.ts';
 import { parseFaultRequest, type Faults } from './faults.ts';
-import { unrecognizedBody, type ObjectApi, type FieldValidation, type WriteOptions, type WriteResult } from './objects.ts';
+import { unrecognizedBody, type ObjectApi, type FieldValidation, type WriteResult } from './objects.ts';
 import type { OpenApiService } from './openapi-service.ts';
 import type { Patcher, PatchOptions } from './patching.ts';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/media-type.ts';

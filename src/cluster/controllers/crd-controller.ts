@@ -30,7 +30,7 @@ export class CrdController extends QueuedController {
   }
 
   /** Reacts to CRD writes and, for terminating CRDs, to deletions of their instances. */
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket === crdBucket) {
       if (event.type === 'DELETED') this.removed(event.object);
       else this.queue.add(event.key);

@@ -1,8 +1,6 @@
 import { record, records } from '../builtins/define.ts';
-import type { Deleter } from '../deletion.ts';
-import type { ObjectApi } from '../objects.ts';
 import type { KubeObject } from '../resource-type.ts';
-import { formatTime, type ClusterState } from '../state.ts';
+import { formatTime } from '../state.ts';
 import { objectKey, type ChangeEvent } from '../store.ts';
 import {
   desiredReplicas,
@@ -23,9 +21,7 @@ import {
   templateHash,
   templateHashLabel,
 } from './deployment-rollout.ts';
-import type { EventRecorder } from './event-recorder.ts';
-import type { TimeScale } from './time-scale.ts';
-import { QueuedController } from './queued-controller.ts';
+import { WorkloadController, type WorkloadParts } from './workload-controller.ts';
 import { builtinType, controllerManager, controllerOf, controllerReference, podPhase, tolerant, writeObject, writeStatus } from './workload-support.ts';
 
 type Json = Record<string, unknown>;
@@ -44,23 +40,16 @@ const ownAnnotations = new Set(['kubectl.kubernetes.io/last-applied-configuratio
  * reads: counts, observedGeneration, Available and Progressing (with the
  * progress deadline).
  */
-export class DeploymentController extends QueuedController {
+export class DeploymentController extends WorkloadController {
   private readonly deadlines = new Map<string, () => void>();
   /** When each Deployment last made progress, exactly (its condition's lastUpdateTime has whole seconds only). */
   private readonly progressSince = new Map<string, Date>();
 
-  constructor(
-    private readonly state: ClusterState,
-    private readonly objects: ObjectApi,
-    private readonly deleter: Deleter,
-    private readonly events: EventRecorder,
-    private readonly time: TimeScale,
-    private readonly onError: (what: string, error: unknown) => void,
-  ) {
-    super((key) => `deployment controller: ${key}`, onError);
+  constructor(parts: WorkloadParts) {
+    super('deployment controller', parts);
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket === deploymentsBucket) {
       if (event.type === 'DELETED') {
         this.deadlines.get(event.key)?.();

@@ -33,7 +33,7 @@ export class GarbageCollector extends QueuedController {
     super((item) => `garbage collection of ${item}`, onError);
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     const { object, previous } = event;
     const uid = object.metadata.uid!;
     const ref = `${event.bucket}|${event.key}`;

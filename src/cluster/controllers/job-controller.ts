@@ -1,12 +1,8 @@
 import { record, records } from '../builtins/define.ts';
-import type { Deleter } from '../deletion.ts';
-import type { ObjectApi } from '../objects.ts';
 import type { KubeObject } from '../resource-type.ts';
-import { formatTime, type ClusterState } from '../state.ts';
+import { formatTime } from '../state.ts';
 import { objectKey, type ChangeEvent } from '../store.ts';
-import type { EventRecorder } from './event-recorder.ts';
-import type { TimeScale } from './time-scale.ts';
-import { QueuedController } from './queued-controller.ts';
+import { WorkloadController, type WorkloadParts } from './workload-controller.ts';
 import { builtinType, controllerManager, controllerOf, controllerReference, isActive, isReady, podFromTemplate, podPhase, restartsOf, tolerant, writeObject, writeStatus } from './workload-support.ts';
 
 type Json = Record<string, unknown>;
@@ -39,7 +35,7 @@ function conditionOf(job: KubeObject, type: string): Json | undefined {
  * `ttlSecondsAfterFinished`. Conditions are 1.32's: SuccessCriteriaMet then
  * Complete, FailureTarget then Failed.
  */
-export class JobController extends QueuedController {
+export class JobController extends WorkloadController {
   /** Timers per Job (deadline, back-off, TTL): one pending wake-up each. */
   private readonly wakeUps = new Map<string, () => void>();
   /** When each Job last saw a pod fail, for the back-off of its replacements. */
@@ -49,18 +45,11 @@ export class JobController extends QueuedController {
   /** Pods deleted because their Job was suspended (by uid): their end is not a failure. */
   private readonly suspendedPods = new Set<string>();
 
-  constructor(
-    private readonly state: ClusterState,
-    private readonly objects: ObjectApi,
-    private readonly deleter: Deleter,
-    private readonly events: EventRecorder,
-    private readonly time: TimeScale,
-    private readonly onError: (what: string, error: unknown) => void,
-  ) {
-    super((key) => `job controller: ${key}`, onError);
+  constructor(parts: WorkloadParts) {
+    super('job controller', parts);
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket === jobsBucket) {
       if (event.type === 'DELETED') this.started.delete(event.object.metadata.uid!);
       this.queue.add(event.key);

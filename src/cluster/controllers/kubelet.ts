@@ -67,7 +67,7 @@ export class Kubelet extends QueuedController {
     };
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket !== podsBucket) return;
     if (this.workers.has(event.key) || record(event.object.spec)?.nodeName === nodeName) this.queue.add(event.key);
   }

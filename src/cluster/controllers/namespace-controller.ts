@@ -26,7 +26,7 @@ export class NamespaceController extends QueuedController {
     super((name) => `namespace ${name}`, onError);
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket === namespacesBucket) {
       if (event.type !== 'DELETED') this.queue.add(event.key);
       return;

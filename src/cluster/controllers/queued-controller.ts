@@ -2,6 +2,7 @@
  * What every controller of the embedded cluster shares: a de-duplicating queue of keys that `sync`
  * works through after the triggering write has been answered, and the ways to wait for it and stop it.
  */
+import type { ChangeEvent } from '../store.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export abstract class QueuedController {
@@ -11,6 +12,9 @@ export abstract class QueuedController {
   constructor(describe: (key: string) => string, onError: (what: string, error: unknown) => void) {
     this.queue = new WorkQueue((key) => this.sync(key), (key, error) => onError(describe(key), error));
   }
+
+  /** Queues the keys a change of the cluster concerns. */
+  abstract observe(event: ChangeEvent): void;
 
   /** Brings the cluster in line with what it should be for one key. */
   protected abstract sync(key: string): void;

@@ -1,12 +1,7 @@
 import { record } from '../builtins/define.ts';
-import type { Deleter } from '../deletion.ts';
-import type { ObjectApi } from '../objects.ts';
 import type { KubeObject } from '../resource-type.ts';
-import type { ClusterState } from '../state.ts';
 import { objectKey, type ChangeEvent } from '../store.ts';
-import type { EventRecorder } from './event-recorder.ts';
-import type { TimeScale } from './time-scale.ts';
-import { QueuedController } from './queued-controller.ts';
+import { WorkloadController, type WorkloadParts } from './workload-controller.ts';
 import {
   availability,
   builtinType,
@@ -52,20 +47,13 @@ function deletionOrder(a: KubeObject, b: KubeObject): number {
  * active pods made from the template, adopting matching orphans and
  * releasing pods that no longer match, and reports the counts in status.
  */
-export class ReplicaSetController extends QueuedController {
+export class ReplicaSetController extends WorkloadController {
 
-  constructor(
-    private readonly state: ClusterState,
-    private readonly objects: ObjectApi,
-    private readonly deleter: Deleter,
-    private readonly events: EventRecorder,
-    private readonly time: TimeScale,
-    private readonly onError: (what: string, error: unknown) => void,
-  ) {
-    super((key) => `replicaset controller: ${key}`, onError);
+  constructor(parts: WorkloadParts) {
+    super('replicaset controller', parts);
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket === replicaSetsBucket) {
       if (event.type !== 'DELETED') this.queue.add(event.key);
       return;

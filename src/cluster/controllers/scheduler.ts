@@ -78,7 +78,7 @@ export class Scheduler extends QueuedController {
     super((key) => `scheduler: pod ${key}`, onError);
   }
 
-  observe(event: ChangeEvent): void {
+  override observe(event: ChangeEvent): void {
     if (event.bucket === nodesBucket) {
       for (const key of this.waiting) this.queue.add(key);
       return;

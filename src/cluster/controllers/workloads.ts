@@ -8,17 +8,10 @@ import { EventRecorder } from './event-recorder.ts';
 import { JobController } from './job-controller.ts';
 import { Kubelet } from './kubelet.ts';
 import type { PodLogAnswer } from './pod-runtime/pod-log-request.ts';
+import type { QueuedController } from './queued-controller.ts';
 import { ReplicaSetController } from './replicaset-controller.ts';
 import { Scheduler } from './scheduler.ts';
 import { TimeScale } from './time-scale.ts';
-
-/** One of the controllers that make workloads run. */
-interface Controller {
-  observe(event: ChangeEvent): void;
-  idle(): Promise<void>;
-  readonly busy: boolean;
-  stop(): void;
-}
 
 /**
  * What makes pods run in the embedded cluster: the scheduler, the simulated
@@ -28,18 +21,19 @@ interface Controller {
 export class Workloads {
   readonly time: TimeScale;
   private readonly kubelet: Kubelet;
-  private readonly controllers: Controller[];
+  private readonly controllers: QueuedController[];
 
   constructor(state: ClusterState, objects: ObjectApi, deleter: Deleter, timeScale: number, onError: (what: string, error: unknown) => void) {
     this.time = new TimeScale(timeScale, () => state.now());
     const events = new EventRecorder(state, objects, onError);
     this.kubelet = new Kubelet(state, objects, deleter, this.time, events, onError);
+    const parts = { state, objects, deleter, events, time: this.time, onError };
     this.controllers = [
       new Scheduler(state, objects, events, onError),
       this.kubelet,
-      new ReplicaSetController(state, objects, deleter, events, this.time, onError),
-      new DeploymentController(state, objects, deleter, events, this.time, onError),
-      new JobController(state, objects, deleter, events, this.time, onError),
+      new ReplicaSetController(parts),
+      new DeploymentController(parts),
+      new JobController(parts),
     ];
   }
 
