@@ -15,7 +15,6 @@ import type { JsonObject } from '../core/field-path.ts';
 import type { Outcome } from '../core/handler-outcome.ts';
 import { ObjectPatch } from '../core/object-patch.ts';
 import type { Resource } from '../core/resource-selector.ts';
-import type { DaemonStoppingReason } from '../registry/context.ts';
 import { handlerTitle, type DaemonHandler, type SpawningHandler, type TimerHandler } from '../registry/handlers.ts';
 import { applyPatch, touchObject, type WriteTarget } from './application.ts';
 import { attemptMembers, liveView, objectMembers } from './contexts.ts';
