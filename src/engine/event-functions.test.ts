@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Resource } from '../core/resource-selector.ts';
 import type { JsonObject } from '../core/field-path.ts';
 import { Settings, type PostingSettings } from '../registry/settings.ts';
 import { event, exception, info, warn } from './event-functions.ts';
 import { runInScope, type EventRequest, type HandlingScope } from './handling-scope.ts';
 import { createLogger } from './logging.ts';
+import { kopfExamples } from '../../test/support/resources.ts';
 
 const handled = {
   apiVersion: 'kopf.dev/v1',
@@ -17,19 +17,7 @@ const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 
 const podHead = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'ns1', uid: 'u-2' } };
 const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } };
 const nodeHead = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } };
-const resource: Resource = {
-  group: 'kopf.dev',
-  version: 'v1',
-  plural: 'kopfexamples',
-  kind: 'KopfExample',
-  singular: 'kopfexample',
-  shortNames: [],
-  categories: [],
-  subresources: ['status'],
-  namespaced: true,
-  preferred: true,
-  verbs: ['list', 'watch', 'patch'],
-};
+const resource = kopfExamples;
 
 interface Posted {
   object: JsonObject;

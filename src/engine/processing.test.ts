@@ -8,7 +8,6 @@ import { apiErrorFor } from '../client/errors.ts';
 import type { JsonObject } from '../core/field-path.ts';
 import { asap } from '../core/lifecycles.ts';
 import type { PatchRequest } from '../core/object-patch.ts';
-import type { Resource } from '../core/resource-selector.ts';
 import type { ObjectEvent } from '../core/watch-event.ts';
 import { Registry } from '../registry/registry.ts';
 import { Settings } from '../registry/settings.ts';
@@ -18,11 +17,9 @@ import { newObjectMemory } from './object-memory.ts';
 import { ObjectQueue } from './object-queue.ts';
 import { processBatch } from './processing.ts';
 import type { OperatorRuntime, Patcher } from './runtime.ts';
+import { kopfExamples } from '../../test/support/resources.ts';
 
-const resource: Resource = {
-  group: 'kopf.dev', version: 'v1', plural: 'kopfexamples', kind: 'KopfExample', singular: 'kopfexample',
-  shortNames: [], categories: [], subresources: ['status'], namespaced: true, preferred: true, verbs: ['list', 'watch', 'patch'],
-};
+const resource = kopfExamples;
 
 function apiError(code: number, reason: string, message: string): Error {
   const request = { verb: 'patch', resource: 'kopfexamples.kopf.dev', namespace: 'default', name: 'one', path: '/apis/kopf.dev/v1/namespaces/default/kopfexamples/one' };

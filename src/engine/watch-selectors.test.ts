@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EVERYTHING, type Resource } from '../core/resource-selector.ts';
 import { watchSelectors } from './watch-selectors.ts';
+import { kopfExamples } from '../../test/support/resources.ts';
 
-const kex: Resource = {
-  group: 'kopf.dev', version: 'v1', plural: 'kopfexamples', kind: 'KopfExample', singular: 'kopfexample',
-  shortNames: ['kex'], categories: [], subresources: [], namespaced: true, preferred: true, verbs: ['list', 'watch'],
-};
+const kex: Resource = { ...kopfExamples, shortNames: ['kex'], subresources: [], verbs: ['list', 'watch'] };
 const pods: Resource = { ...kex, group: '', plural: 'pods', kind: 'Pod', singular: 'pod', shortNames: ['po'] };
 
 describe('watchSelectors', () => {

@@ -2,7 +2,6 @@ import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { JsonObject } from '../core/field-path.ts';
-import type { Resource } from '../core/resource-selector.ts';
 import { runInScope, type HandlingScope } from '../engine/handling-scope.ts';
 import { createLogger } from '../engine/logging.ts';
 import { Settings } from '../registry/settings.ts';
@@ -16,6 +15,7 @@ import {
   label,
   removeOwnerReference,
 } from './hierarchies.ts';
+import { kopfExamples } from '../../test/support/resources.ts';
 
 const parent = {
   apiVersion: 'kopf.dev/v1',
@@ -26,19 +26,7 @@ const parent = {
 const other = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'ns2', uid: 'uid-other', labels: { owner: 'cfg' } } };
 const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', uid: 'uid-node', labels: { zone: 'a' } } };
 const parentRef = { controller: true, blockOwnerDeletion: true, apiVersion: 'kopf.dev/v1', kind: 'KopfExample', name: 'kex', uid: 'uid-parent' };
-const resource: Resource = {
-  group: 'kopf.dev',
-  version: 'v1',
-  plural: 'kopfexamples',
-  kind: 'KopfExample',
-  singular: 'kopfexample',
-  shortNames: [],
-  categories: [],
-  subresources: ['status'],
-  namespaced: true,
-  preferred: true,
-  verbs: ['list', 'watch', 'patch'],
-};
+const resource = kopfExamples;
 
 /** Runs `fn` as a handler does: for `body` as the object being handled, or with no object (an activity). */
 function inHandler<T>(body: JsonObject | undefined, fn: () => T): T {

@@ -15,20 +15,9 @@ import {
   type ExecuteRequest,
   type SubhandlingScope,
 } from './subhandlers.ts';
+import { kopfExamples } from '../../test/support/resources.ts';
 
-const kex: Resource = {
-  group: 'kopf.dev',
-  version: 'v1',
-  plural: 'kopfexamples',
-  kind: 'KopfExample',
-  singular: 'kopfexample',
-  shortNames: [],
-  categories: [],
-  subresources: [],
-  namespaced: true,
-  preferred: true,
-  verbs: ['list', 'watch', 'patch'],
-};
+const kex: Resource = { ...kopfExamples, subresources: [] };
 
 function parentHandler(kind: 'create' | 'update' = 'create'): ChangingHandler {
   const registry = new Registry();
