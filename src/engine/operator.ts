@@ -63,7 +63,7 @@ export interface OperatorOptions {
   logger?: Logger;
   /** Stops the operator gracefully when aborted. */
   signal?: AbortSignal;
-  /** Called once the operator serves its resources. */
+  /** Called once the operator serves its resources: every watch has listed its objects and follows their changes. */
   onReady?: () => void;
   /** Serve the `on.probe` results at this URL (`http://0.0.0.0:8080/healthz`), as `kopf run --liveness` does. */
   liveness?: string;
@@ -107,6 +107,10 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     fatal ??= { error };
     stopping.abort();
   };
+  const stopped = new Promise<void>((resolve) => {
+    if (stopping.signal.aborted) resolve();
+    else stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 
   logger.debug(`Starting kopf-ts ${version}.`);
   const transport = () => ({ ...transportSettings(settings, logger), ...options.connection?.transport });
@@ -178,14 +182,13 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
           resolve();
         }).catch(fail);
       });
-      await Promise.race([ready, new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }))]);
+      await Promise.race([ready, stopped]);
     }
     indexes.readiness.seal();
+    // Ready means in sync: an object created after this is seen as an event, never in the listing.
+    await Promise.race([running.listed(), stopped]);
     if (!stopping.signal.aborted) options.onReady?.();
-    await new Promise((resolve) => {
-      if (stopping.signal.aborted) resolve(undefined);
-      else stopping.signal.addEventListener('abort', resolve, { once: true });
-    });
+    await stopped;
   } catch (error) {
     fail(error);
   } finally {

@@ -79,6 +79,11 @@ export class Orchestrator {
     if (this.#last) await this.revise(this.#last.discovered, this.#last.namespaces);
   }
 
+  /** Settles once every running watcher has listed its objects in full. */
+  async listed(): Promise<void> {
+    await Promise.all([...this.#running.values()].map((watcher) => watcher.listed));
+  }
+
   /** Stops every watcher, each given `queueing.exitTimeout` to finish. */
   async stop(): Promise<void> {
     const watchers = [...this.#running.values()];

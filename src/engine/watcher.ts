@@ -45,6 +45,9 @@ export class Watcher {
   readonly #listing = new Set<string>();
   #synced = false;
   #indexedOnce?: () => void;
+  #markListed!: () => void;
+  /** Settles once the first listing has arrived in full (or the watcher stopped before it did). */
+  readonly listed = new Promise<void>((resolve) => (this.#markListed = resolve));
 
   constructor(
     private readonly runtime: OperatorRuntime,
@@ -75,6 +78,7 @@ export class Watcher {
       for await (const event of subscription) {
         if (event.type === 'SYNCED') {
           this.#synced = true;
+          this.#markListed();
           this.#checkListing();
           continue;
         }
@@ -89,6 +93,7 @@ export class Watcher {
   /** Stops reading, gives the workers `exitTimeout` seconds to finish, and forgets everything. */
   async stop(reason: 'operator-exiting' | 'operator-pausing' = 'operator-exiting'): Promise<void> {
     this.#stop.abort();
+    this.#markListed();
     const workers = Promise.allSettled([...this.#workers.values()]);
     await sleep(this.runtime.settings.queueing.exitTimeout, { wakeup: workers });
     await Promise.all([...this.#memories.values()].map((memory) => memory.daemons?.shutdown(reason)));
