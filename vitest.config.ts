@@ -8,8 +8,16 @@ if (!process.env.NODE_OPTIONS?.includes(sourceCondition)) {
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${sourceCondition}`.trim();
 }
 
+// test/cli/compiled.test.ts runs the kubeconfig tests once more with the bundle the build makes of
+// src/client/client-node.ts, which only the compiled package loads otherwise. (Vite hands the alias
+// the import as written or already made absolute, hence the optional directory.)
+const bundledClientNode = process.env.KOPF_TS_TEST_BUNDLED_CLIENT_NODE;
+
 export default defineConfig({
-  resolve: { conditions: ['kopf-ts-source'] },
+  resolve: {
+    conditions: ['kopf-ts-source'],
+    alias: bundledClientNode ? [{ find: /^(.*\/)?client-node\.ts$/, replacement: bundledClientNode }] : [],
+  },
   ssr: { resolve: { conditions: ['kopf-ts-source'], externalConditions: ['kopf-ts-source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],

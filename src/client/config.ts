@@ -80,12 +80,13 @@ const dynamicCredentialsTtlMs = 10_000;
 
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-type ClientNode = typeof import('@kubernetes/client-node');
+type ClientNode = typeof import('./client-node.ts');
 
-// client-node costs over a second to import: load it when a connection is made, not when kopf-ts is.
+// client-node is costly to import (a bundle in the compiled package, a second in source form): load it
+// when a connection is made, not when kopf-ts is.
 let clientNode: Promise<ClientNode> | undefined;
 function loadClientNode(): Promise<ClientNode> {
-  clientNode ??= import('@kubernetes/client-node');
+  clientNode ??= import('./client-node.ts');
   return clientNode;
 }
 

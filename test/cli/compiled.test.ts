@@ -46,6 +46,14 @@ describe('the compiled package', () => {
     expect(seen).toEqual({ 'operator.mjs': 'hooks: false', 'operator.mts': 'hooks: true' });
   });
 
+  it('loads kubeconfigs and runs auth providers through its bundle of @kubernetes/client-node', async () => {
+    // The unit tests of src/client/config.ts once more, with the bundle in place of the whole package.
+    const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', KOPF_TS_TEST_BUNDLED_CLIENT_NODE: join(root, 'dist/client/client-node.js') };
+    const result = await run(process.execPath, [vitest, 'run', 'src/client/config.test.ts'], { cwd: root, env }).catch((error: { stdout: string; stderr: string }) => error);
+    expect(result.stdout).toMatch(/Tests\s+\d+ passed \(\d+\)/);
+  }, 120_000);
+
   it("type-checks a user's operator against the declarations, with merged Memo and Indexes members", async () => {
     const project = mkdtempSync(join(tmpdir(), 'kopf-ts-user-'));
     mkdirSync(join(project, 'node_modules'));
