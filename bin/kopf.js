@@ -7,7 +7,8 @@
 // large plain-JS dependencies slow to load through them (@kubernetes/client-node alone: ~1 s plain,
 // ~4 s hooked). So what a command needs is loaded first, before any hooks exist; later imports of it
 // hit the module cache. Compiled, `kopf run` registers the hooks itself, and only for TypeScript
-// operator files (src/cli/typescript-loader.ts).
+// operator files (src/cli/typescript-loader.ts); it loads the one-file bundle of client-node's parts
+// that the build makes (src/client/client-node.ts), never the whole package.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -15,12 +16,11 @@ const entry = import.meta.resolve('kopf-ts');
 const compiled = entry.endsWith('.js') && existsSync(fileURLToPath(entry));
 const running = process.argv[2] === 'run';
 
-const preloaded = ['undici', 'pino', 'yaml', 'commander'];
-if (running) preloaded.push('@kubernetes/client-node', ...(compiled ? [entry] : []));
 if (compiled) {
-  if (running) await Promise.all(preloaded.map((name) => import(name)));
+  if (running) await Promise.all([entry, '../dist/client/client-node.js'].map((name) => import(name)));
   await import('../dist/cli/main.js');
 } else {
+  const preloaded = ['undici', 'pino', 'yaml', 'commander', ...(running ? ['@kubernetes/client-node'] : [])];
   await Promise.all(preloaded.map((name) => import(name)));
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { EmbeddedCluster } from '../cluster/cluster.ts';
-import { stopYoungGenerationGrowth } from '../cluster/young-generation.ts';
 
 /** Parses a TCP port option: an integer in 0–65535 (0 picks a free port). */
 function parsePort(value: string): number {
@@ -29,6 +27,8 @@ export function registerClusterCommand(program: Command): void {
     .option('--time-scale <factor>', 'real seconds per simulated second of running pods (0.01: a 10 s back-off takes 100 ms)', parseTimeScale, 1)
     .action(async (options: { port: number; address: string; kubeconfig?: string; http: boolean; runPods: boolean; timeScale: number }) => {
       const started = Date.now();
+      // The cluster loads only for this command: `kopf run` and `--help` need none of it.
+      const [{ EmbeddedCluster }, { stopYoungGenerationGrowth }] = await Promise.all([import('../cluster/cluster.ts'), import('../cluster/young-generation.ts')]);
       // This process runs the cluster alone, so its memory settings are the cluster's to choose.
       stopYoungGenerationGrowth();
       const cluster = await EmbeddedCluster.start({

@@ -1,5 +1,5 @@
 import { type Command, CommanderError, Option } from 'commander';
-import { EmbeddedCluster } from '../cluster/cluster.ts';
+import type { EmbeddedCluster } from '../cluster/cluster.ts';
 import type { LogFormat, LoggingOptions } from '../engine/logging.ts';
 import type { OperatorOptions } from '../engine/operator.ts';
 import { loadOperatorCode, OperatorLoadError } from '../kits/operator-code.ts';
@@ -144,6 +144,8 @@ export async function runOperator(plan: RunPlan): Promise<void> {
   // The engine loads only for `kopf run`, so `kopf cluster` and `--help` stay quick.
   const { configure } = await import('../engine/logging.ts');
   configure(plan.logging);
+  // Loaded before tsx's hooks (if any) exist, so that its modules do not cross the hooks' thread one by one.
+  const embedded = plan.embedded ? (await import('../cluster/cluster.ts')).EmbeddedCluster : undefined;
   try {
     await enableTypeScriptFor(plan.files, plan.modules);
     await loadOperatorCode(plan.files, plan.modules);
@@ -153,7 +155,7 @@ export async function runOperator(plan: RunPlan): Promise<void> {
   }
 
   const { run } = await import('../engine/operator.ts');
-  const cluster = plan.embedded ? await startEmbeddedCluster() : undefined;
+  const cluster = embedded ? await startEmbeddedCluster(embedded) : undefined;
   // Login handlers (`kopf.loginWithKubeconfig()`) and tools started by handlers find the embedded cluster too.
   if (cluster) process.env.KUBECONFIG = cluster.kubeconfigPath;
   try {
@@ -167,10 +169,11 @@ export async function runOperator(plan: RunPlan): Promise<void> {
   process.exit();
 }
 
-async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
+/** Starts the cluster of `kopf run --embedded` (its class is loaded only then: an operator of a real cluster needs none of it). */
+async function startEmbeddedCluster(Cluster: typeof EmbeddedCluster): Promise<EmbeddedCluster> {
   const started = Date.now();
   // Pods run in simulation, as with `kopf cluster`: operators of pods see them scheduled, running, crashing.
-  const cluster = await EmbeddedCluster.start({ runPods: true });
+  const cluster = await Cluster.start({ runPods: true });
   console.log(`Embedded Kubernetes API server (v1.32) at ${cluster.url}, ready in ${Date.now() - started} ms.`);
   console.log(`Kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`Try: kubectl --kubeconfig ${cluster.kubeconfigPath} get kopfexamples`);

@@ -46,6 +46,21 @@ describe('the compiled package', () => {
     expect(seen).toEqual({ 'operator.mjs': 'hooks: false', 'operator.mts': 'hooks: true' });
   });
 
+  it('runs an operator without loading the embedded cluster or all of @kubernetes/client-node', async () => {
+    // Both are CommonJS underneath (ajv for the cluster's schemas, ws for client-node's whole package), so require's cache tells.
+    const dir = mkdtempSync(join(tmpdir(), 'kopf-ts-loaded-'));
+    const probe = [
+      "import { createRequire } from 'node:module';",
+      'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+      "console.log(JSON.stringify(['ajv', 'ws'].filter((name) => loaded.some((path) => path.includes(`/node_modules/${name}/`)))));",
+      "throw new Error('probed');",
+    ].join('\n');
+    writeFileSync(join(dir, 'operator.mjs'), probe);
+    const result = await run(process.execPath, [join(root, 'bin/kopf.js'), 'run', '-A', join(dir, 'operator.mjs')], { cwd: dir, env: compiledPackageEnv() }).catch((error: { stdout: string; stderr: string }) => error);
+    expect(result.stderr).toContain('probed');
+    expect(result.stdout.trim()).toBe('[]');
+  });
+
   it('loads kubeconfigs and runs auth providers through its bundle of @kubernetes/client-node', async () => {
     // The unit tests of src/client/config.ts once more, with the bundle in place of the whole package.
     const vitest = join(root, 'node_modules/vitest/vitest.mjs');
