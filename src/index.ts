@@ -62,6 +62,9 @@ export { EVERYTHING } from './core/resource-selector.ts';
 // Running operators: embedding, logging, Kubernetes Events (docs/walkthrough.md, docs/events.md).
 export { operator, run, type OperatorOptions } from './engine/operator.ts';
 export { configure, type LoggingOptions, type LogFormat, type LogLevel } from './engine/logging.ts';
+// Admission webhooks: the built-in server for `settings.admission.server` (docs/admission.md).
+export { WebhookServer, type WebhookServerOptions } from './engine/webhook-server.ts';
+export { WebhookRequestError, type AdmissionReviewResponse } from './engine/admission.ts';
 export { loginWithKubeconfig, loginWithServiceAccount, LoginError, type LoginCredentials } from './engine/login.ts';
 export {
   event,
@@ -112,7 +115,6 @@ export {
   type NetworkingSettings,
   type PersistenceSettings,
   type ResourceSelectorKey,
-  type WebhookServer,
   type WebhookClientConfig,
   type AdmissionRequestFn,
 } from './registry/settings.ts';

@@ -1,7 +1,7 @@
 /**
  * The running operator: `operator()` wires the registry, the client, the shared watches, the Event
- * poster and the orchestrator of watchers, runs until its signal aborts (or something fails for
- * good), and stops its parts in reverse order. `run()` adds what a process needs: SIGINT/SIGTERM stop
+ * poster, the orchestrator of watchers and the admission webhooks, runs until its signal aborts (or
+ * something fails for good), and stops its parts in reverse order. `run()` adds what a process needs: SIGINT/SIGTERM stop
  * the operator gracefully, and the exit code says how it ended.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import { getDefaultRegistry } from '../registry/default-registry.ts';
 import type { Registry } from '../registry/registry.ts';
 import { checkSettings, Settings, type OperatorSettings } from '../registry/settings.ts';
 import { runActivity, type ActivityRuntime } from './activities.ts';
+import { AdmissionWebhooks, requireWebhookServer } from './admission-webhooks.ts';
 import { enableSubhandling } from './changing.ts';
 import { EventPoster } from './event-poster.ts';
 import { createIndexes, IndexReadiness } from './indexes.ts';
@@ -126,11 +127,13 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   let orchestrator: Orchestrator | undefined;
   let peerings: Peerings | undefined;
   let liveness: LivenessEndpoint | undefined;
+  let webhooks: AdmissionWebhooks | undefined;
   let started = false;
   try {
     await runActivity(parts, 'startup', stopping.signal);
     started = true;
     checkSettings(settings);
+    const webhookServer = requireWebhookServer(parts);
     if (!api) {
       const connection = await new CredentialsVault(parts, namedLogger(logger, 'kopf.activities.authentication')).connection();
       api = new Api(connection, createTransport(connection, transport()));
@@ -159,12 +162,14 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     orchestrator = running;
     const peers = new Peerings(runtime, namedLogger(logger, 'kopf.engines.peering'), (paused) => void running.setPaused(paused).catch(fail));
     peerings = peers;
+    if (webhookServer) webhooks = new AdmissionWebhooks(runtime, webhookServer, namedLogger(logger, 'kopf.engines.admission'), fail);
     let namespaces: string[] | undefined;
     const revise = async () => {
       // The peering group is scanned too: peering follows its CRDs like any served resource.
       const groups = registry.groupsOfInterest();
       const discovered = await client.discovery.resources(groups && new Set([...groups, 'kopf.dev']));
       peers.revise(discovered, namespaces);
+      webhooks?.revise(registry.resourcesOfInterest(discovered).webhooks);
       await running.revise(discovered, namespaces);
     };
     client.discovery.onChange(() => void revise().catch(fail));
@@ -185,6 +190,8 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
       await Promise.race([ready, stopped]);
     }
     indexes.readiness.seal();
+    // As in Kopf, the webhooks are served only once the initial discovery knows their resources.
+    if (!stopping.signal.aborted) webhooks?.start();
     // Ready means in sync: an object created after this is seen as an event, never in the listing.
     await Promise.race([running.listed(), stopped]);
     if (!stopping.signal.aborted) options.onReady?.();
@@ -194,6 +201,7 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await liveness?.close();
+    await webhooks?.stop().catch(fail);
     await orchestrator?.stop();
     await peerings?.stop();
     stopPostingLogs();
