@@ -11,7 +11,9 @@
  *   - initial sync: receiving every object of a namespace (10 000 ConfigMaps)
  *     from a fresh start — events/s and this process's CPU per event;
  *   - live burst: a separate writer process patches the objects as fast as
- *     the server takes it — events/s and CPU per event while they arrive;
+ *     the server takes it — events/s and CPU per event while they arrive,
+ *     each client in a fresh process of its own (its CPU is then its own,
+ *     garbage and JIT threads included, not shared with the other clients');
  *   - latency: one patch at a time, from sending the patch to the client
  *     handing the event over (p50, p99);
  *   - memory: a fresh process per client, heap and RSS growth once it holds
@@ -148,6 +150,37 @@ async function collected(): Promise<{ heap: number; rss: number }> {
   return { heap: usage.heapUsed, rss: usage.rss };
 }
 
+/**
+ * The live burst, in a process of its own: syncs, says so on stdout, then measures `count` events of the
+ * round, from the first to the last, and prints the rate as JSON.
+ */
+async function measureLive(kind: string, url: string, objects: number, count: number, round: string): Promise<void> {
+  const client = compared.find((c) => c.name === kind)!;
+  let synced = 0;
+  let seen = 0;
+  let started = 0;
+  let cpu = process.cpuUsage();
+  const all = signal(`${kind} to see ${count} live events`);
+  const stop = await client.start(url, (type, object) => {
+    if (type === 'ADDED') {
+      if (++synced === objects) process.stdout.write('synced\n');
+      return;
+    }
+    if (type !== 'MODIFIED' || object.data?.round !== round) return;
+    if (seen === 0) {
+      started = performance.now();
+      cpu = process.cpuUsage();
+    }
+    if (++seen === count) all.fire();
+  });
+  await all.promise;
+  const used = process.cpuUsage(cpu);
+  const result: Rate = { perSecond: (count / (performance.now() - started)) * 1000, cpuMicrosPerEvent: (used.user + used.system) / count };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  await stop();
+  process.exit(0);
+}
+
 async function probeMemory(kind: string, url: string, objects: number): Promise<void> {
   const client = [...compared, ourHub].find((c) => c.name === kind)!;
   // Load the client's modules before the baseline, so only what the watch holds is counted.
@@ -169,12 +202,23 @@ async function probeMemory(kind: string, url: string, objects: number): Promise<
 
 // ----- the run -----
 
-function runChild(args: string[], options: { nodeArgs?: string[] } = {}): { process: ChildProcess; output: Promise<string> } {
+function runChild(args: string[], options: { nodeArgs?: string[] } = {}): { process: ChildProcess; output: Promise<string>; printed: (line: string) => Promise<void> } {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'bench/watch.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   child.stdout!.on('data', (chunk) => (text += chunk));
   const output = new Promise<string>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${args.join(' ')} exited with ${code}`)))));
-  return { process: child, output };
+  const printed = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!text.split('\n').includes(line)) return;
+        child.stdout!.off('data', check);
+        resolve();
+      };
+      child.stdout!.on('data', check);
+      output.then(() => reject(new Error(`${args.join(' ')} exited before printing ${line}`)), reject);
+      check();
+    });
+  return { process: child, output, printed };
 }
 
 async function startServer(): Promise<{ url: string; process: ChildProcess }> {
@@ -222,26 +266,14 @@ interface Rate {
   cpuMicrosPerEvent: number;
 }
 
-/**
- * Events/s and CPU per event while `count` events of interest arrive: from
- * the start of the client (no trigger), or from the first event (a trigger
- * makes them).
- */
-async function rate(client: Client, url: string, count: number, counts: (type: string, object: any) => boolean, trigger?: () => Promise<void>): Promise<Rate> {
+/** Events/s and this process's CPU per event from the start of the client until it has synced `count` objects. */
+async function syncRate(client: Client, url: string, count: number): Promise<Rate> {
   let seen = 0;
-  let started = performance.now();
-  let cpu = process.cpuUsage();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
   const all = signal(`${client.name} to see ${count} events`);
-  const stop = await client.start(url, (type, object) => {
-    if (!counts(type, object)) return;
-    if (seen === 0 && trigger) {
-      started = performance.now();
-      cpu = process.cpuUsage();
-    }
-    if (++seen === count) all.fire();
-  });
+  const stop = await client.start(url, (type) => type === 'ADDED' && ++seen === count && all.fire());
   try {
-    if (trigger) await trigger();
     await all.promise;
   } finally {
     await stop();
@@ -249,6 +281,15 @@ async function rate(client: Client, url: string, count: number, counts: (type: s
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   return { perSecond: (count / elapsedMs) * 1000, cpuMicrosPerEvent: (used.user + used.system) / count };
+}
+
+/** The live burst of one round: the client in a fresh process, the writer started once it has synced. */
+async function liveRate(client: Client, url: string, objects: number, count: number, round: string): Promise<Rate> {
+  const live = runChild(['--live', client.name, url, String(objects), String(count), round]);
+  await live.printed('synced');
+  await runChild(['--writer', url, String(count), String(objects), round]).output;
+  const lines = (await live.output).trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as Rate;
 }
 
 /** Write → event latency: one patch at a time, each awaited by the client before the next. */
@@ -292,7 +333,8 @@ async function measureLatency(
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const objects = quick ? 2000 : 10_000;
-  const burst = quick ? 1000 : 3000;
+  // Long enough for the JIT and the heap of the client's process to settle (shorter bursts favour the smaller code path).
+  const burst = quick ? 3000 : 15_000;
   const latencyWrites = quick ? 100 : 300;
   const repeats = quick ? 1 : 3;
   const server = await startServer();
@@ -316,17 +358,13 @@ async function main(): Promise<void> {
     console.log(`kopf-ts watch benchmark (${quick ? 'quick' : 'full'}): ${objects} ConfigMaps, bursts of ${burst} patches, ${latencyWrites} latency writes, best of ${repeats}\n`);
 
     // Warm-up: every client syncs once untimed, so module loading and JIT are not measured.
-    for (const client of compared) await rate(client, server.url, objects, (type) => type === 'ADDED');
+    for (const client of compared) await syncRate(client, server.url, objects);
     // Rounds go through the clients in turn, so a noisy moment on the machine hits them all alike.
     const syncs = new Map<string, Rate[]>(compared.map((c) => [c.name, []]));
     const lives = new Map<string, Rate[]>(compared.map((c) => [c.name, []]));
     for (let r = 0; r < repeats; r++) {
-      for (const client of compared) syncs.get(client.name)!.push(await rate(client, server.url, objects, (type) => type === 'ADDED'));
-      for (const client of compared) {
-        const round = `${client.name}-${r}`;
-        const writer = () => runChild(['--writer', server.url, String(burst), String(objects), round]).output.then(() => {});
-        lives.get(client.name)!.push(await rate(client, server.url, burst, (type, object) => type === 'MODIFIED' && object.data?.round === round, writer));
-      }
+      for (const client of compared) syncs.get(client.name)!.push(await syncRate(client, server.url, objects));
+      for (const client of compared) lives.get(client.name)!.push(await liveRate(client, server.url, objects, burst, `${client.name}-${r}`));
     }
     const results = new Map<string, { sync: Rate; live: Rate; p50: number; p99: number; heapMiB: number; rssMiB: number }>();
     for (const client of compared) {
@@ -364,5 +402,6 @@ async function main(): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === '--writer') await writePatches(args[0], Number(args[1]), Number(args[2]), args[3]);
+else if (mode === '--live') await measureLive(args[0], args[1], Number(args[2]), Number(args[3]), args[4]);
 else if (mode === '--memory') await probeMemory(args[0], args[1], Number(args[2]));
 else await main();
