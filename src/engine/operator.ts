@@ -115,6 +115,10 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
 
   logger.debug(`Starting kopf-ts ${version}.`);
   const transport = () => ({ ...transportSettings(settings, logger), ...options.connection?.transport });
+  // The networking settings as the client is made with them; startup handlers may change them (see below).
+  const networkingKeys = Object.keys(settings.networking) as Array<keyof typeof settings.networking>;
+  const networking = () => [...networkingKeys.map((key) => settings.networking[key]), settings.watching.connectTimeout];
+  const connectedWith = networking();
   // With login handlers, the credentials exist only after the startup handlers and the login ran.
   const byLogin = !options.api && registry.activityHandlers('authentication').length > 0;
   let api: Api | undefined = options.api ?? (byLogin ? undefined : await connect({ ...options.connection, transport: transport() }));
@@ -133,6 +137,14 @@ export async function operator(options: OperatorOptions = {}): Promise<void> {
     await runActivity(parts, 'startup', stopping.signal);
     started = true;
     checkSettings(settings);
+    // As in Kopf, the networking settings are those after the startup handlers: a client made before them
+    // (so that they could use the api) is made again when they changed any.
+    if (api && !options.api && networking().some((value, index) => !Object.is(value, connectedWith[index]))) {
+      const before = api;
+      api = new Api(before.connection, createTransport(before.connection, transport()));
+      parts = { ...parts, api };
+      await before.close();
+    }
     const webhookServer = requireWebhookServer(parts);
     if (!api) {
       const connection = await new CredentialsVault(parts, namedLogger(logger, 'kopf.activities.authentication')).connection();

@@ -10,6 +10,10 @@ import { Registry } from '../../src/registry/registry.ts';
 import { Settings } from '../../src/registry/settings.ts';
 import { startExampleCluster } from '../support/engine-cluster.ts';
 import { startOperator } from '../support/operator.ts';
+import { defaultBackend } from '../../src/testing.ts';
+
+const real = defaultBackend() === 'real';
+if (real) console.warn('the networking-settings test needs fault injection and runs on the embedded backend only');
 
 let cluster: TestCluster;
 
@@ -36,6 +40,19 @@ describe('activities', () => {
     await operator.stop();
     expect(order).toEqual(['startup 0', 'startup 1', 'ready', 'cleanup true']);
     expect(operator.matching(/^Activity 'configureFn' failed temporarily: not yet$/)).toHaveLength(1);
+  });
+
+  it.skipIf(real)('apply networking settings that startup handlers change', async () => {
+    const registry = new Registry();
+    registry.on.startup(function tuneFn({ settings }) {
+      settings.networking.errorBackoffs = [0.05];
+      // The operator's next request, its first after the startup, is throttled once.
+      cluster.faults!.set({ throttleNextRequests: 1, retryAfterSeconds: 0 });
+    });
+    // Without a client given, the operator makes its own (before the startup handlers, which may use it).
+    const operator = await startOperator(cluster, { registry, connection: { kubeconfig: cluster.kubeconfigPath } }, { counting: false });
+    await operator.stop();
+    expect(operator.matching(/^Request attempt #1\/1 failed; will retry in 0\.05 seconds: /)).toHaveLength(1);
   });
 
   it('give up a cleanup that outlasts the ultimate exiting timeout', async () => {
