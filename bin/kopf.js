@@ -20,7 +20,8 @@ if (compiled) {
   if (running) await Promise.all([entry, '../dist/client/client-node.js'].map((name) => import(name)));
   await import('../dist/cli/main.js');
 } else {
-  const preloaded = ['undici', 'pino', 'yaml', 'commander', ...(running ? ['@kubernetes/client-node'] : [])];
+  const connecting = running || process.argv[2] === 'freeze' || process.argv[2] === 'resume';
+  const preloaded = ['undici', 'pino', 'yaml', 'commander', ...(connecting ? ['@kubernetes/client-node'] : [])];
   await Promise.all(preloaded.map((name) => import(name)));
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,12 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../core/version.ts';
 import { registerClusterCommand } from './cluster-command.ts';
+import { registerFreezeCommands } from './freeze-command.ts';
+import { registerManifestsCommand } from './manifests-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
 const program = new Command();
 program.name('kopf').description('kopf-ts: Kubernetes operators in TypeScript').version(version);
 registerClusterCommand(program);
 registerRunCommand(program);
+registerFreezeCommands(program);
+registerManifestsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { Logger } from 'pino';
+import type { Api } from '../client/api.ts';
 import { NotFoundError } from '../client/errors.ts';
 import type { JsonObject } from '../core/field-path.ts';
 import { formatTimestamp, microsFromMillis, parseTimestamp } from '../core/kopf-time.ts';
@@ -37,13 +38,53 @@ export function peeringIdentity(env: NodeJS.ProcessEnv = process.env, now = new 
   if (env.POD_ID) return env.POD_ID;
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const suffix = randomBytes(3).toString('hex').slice(0, 3);
+  return `${userAtHost()}/${stamp}/${suffix}`;
+}
+
+/**
+ * The identity of a person pausing operators by hand (`kopf freeze`, `kopf resume` without `--id`):
+ * `POD_ID`, else `user@host`, as Kopf makes it. It stays the same from one command to the next, so
+ * that a resume removes the record the freeze wrote.
+ */
+export function manualPeeringIdentity(env: NodeJS.ProcessEnv = process.env): string {
+  return env.POD_ID || userAtHost();
+}
+
+function userAtHost(): string {
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {
-    // No user entry (some containers): the host and time still tell peers apart.
+    // No user entry (some containers): the host (and, for operators, the time) still tell peers apart.
   }
-  return `${user}@${hostname()}/${stamp}/${suffix}`;
+  return `${user}@${hostname()}`;
+}
+
+/**
+ * The record of a peer with this priority and lifetime (seconds), seen at `nowMs` — or null when the
+ * lifetime is 0 or less: such a record would be dead at once, so it is removed instead, as Kopf does.
+ */
+export function peerRecord(priority: number, lifetime: number, nowMs: number): PeerRecord | null {
+  if (lifetime <= 0) return null;
+  return { priority, lifetime, lastseen: formatTimestamp(microsFromMillis(nowMs)) };
+}
+
+/** One peering object: a `ClusterKopfPeering` (no namespace) or a `KopfPeering` in a namespace. */
+export interface PeeringObject {
+  resource: Resource;
+  name: string;
+  namespace?: string;
+}
+
+/**
+ * Merges records, by identity, into a peering object's status — through its status subresource if it
+ * has one; a null record removes that identity's. Throws `NotFoundError` when the object does not exist.
+ */
+export function patchPeerRecords(api: Api, target: PeeringObject, records: Record<string, PeerRecord | null>): Promise<unknown> {
+  return api.patch(target.resource, target.name, { status: records }, {
+    namespace: target.namespace,
+    subresource: target.resource.subresources.includes('status') ? 'status' : undefined,
+  });
 }
 
 /** The peers in a peering object's status, split into live and dead ones at `nowMs`; this operator's own record left out. */
@@ -131,7 +172,7 @@ export class PeeringScope {
 
   async #touch(): Promise<void> {
     const { peering } = this.runtime.settings;
-    const record: PeerRecord = { priority: peering.priority, lifetime: peering.lifetime, lastseen: formatTimestamp(microsFromMillis(this.runtime.now())) };
+    const record = peerRecord(peering.priority, peering.lifetime, this.runtime.now());
     const name = peering.name;
     try {
       await this.#patchStatus({ [this.identity]: record });
@@ -145,12 +186,8 @@ export class PeeringScope {
     }
   }
 
-  /** Merges records into the peering object's status (null removes one). */
-  #patchStatus(status: Record<string, PeerRecord | null>): Promise<unknown> {
-    return this.runtime.api.patch(this.resource, this.runtime.settings.peering.name, { status }, {
-      namespace: this.namespace,
-      subresource: this.resource.subresources.includes('status') ? 'status' : undefined,
-    });
+  #patchStatus(records: Record<string, PeerRecord | null>): Promise<unknown> {
+    return patchPeerRecords(this.runtime.api, { resource: this.resource, name: this.runtime.settings.peering.name, namespace: this.namespace }, records);
   }
 
   async #observe(): Promise<void> {
