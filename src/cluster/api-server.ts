@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
+import type { AdmittedWrites } from './admission/admitted-writes.ts';
 import type { Deleter, DeleteOptions } from './deletion.ts';
 import {
   aggregatedContentType,
@@ -29,6 +30,7 @@ import type { ScaleApi } from './scale.ts';
 import { compileFilter } from './selection.ts';
 import type { ClusterState } from './state.ts';
 import { acceptsTable, toTable } from './table/table.ts';
+import { warningHeader } from './warnings.ts';
 import { jsonEventLine, parseWatchQuery, WatchSession, type EventRenderer, type WatchSink } from './watch.ts';
 
 /** Every Kubernetes protobuf body starts with `k8s\0`. */
@@ -49,6 +51,8 @@ export interface ApiServerParts {
   objects: ObjectApi;
   deleter: Deleter;
   patcher: Patcher;
+  /** The writes that go through admission webhooks, used while any webhook is configured. */
+  admitted: AdmittedWrites;
   scale: ScaleApi;
   reviews: Reviews;
   namespaces: NamespaceController;
@@ -66,10 +70,6 @@ function isCurl(req: IncomingMessage): boolean {
 /** Upstream indents JSON for curl; everyone else gets compact bodies (§2.2). */
 function jsonText(value: unknown, req: IncomingMessage): string {
   return isCurl(req) ? JSON.stringify(value, null, 2) + '\n' : JSON.stringify(value);
-}
-
-function warningHeader(warnings: string[]): string[] {
-  return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
 // Plain listeners: a stream's async iterator costs several promises per request, and `once` a wrapper per listener
@@ -373,7 +373,7 @@ export class ApiServer {
   }
 
   private async resource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, type: ResourceType, query: URLSearchParams, expire: boolean): Promise<void> {
-    const { objects, deleter, patcher, reviews } = this.parts;
+    const { objects, deleter, patcher, reviews, admitted } = this.parts;
     if (type.namespaced === false && info.namespace !== undefined) throw type.builtin ? pathNotFound() : new PageNotFound();
     if (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb)) {
       if (!type.builtin) throw new PageNotFound();
@@ -406,7 +406,7 @@ export class ApiServer {
         const body = await this.readObject(req, type);
         if (type.ephemeral) return this.send(req, res, 201, reviews.review(type, body));
         const options = writeOptions(query, req, 'create');
-        const result = objects.create(type, ns, body, options);
+        const result = admitted.active ? await admitted.create(type, ns, body, options) : objects.create(type, ns, body, options);
         // A new CRD is served before its create is answered, as envtest users expect (§9.2).
         if (type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions' && !options.dryRun) {
           this.parts.crds.syncNow(result.object.metadata.name!);
@@ -416,15 +416,23 @@ export class ApiServer {
       case 'update': {
         const options = writeOptions(query, req, 'update');
         const body = await this.readObject(req, type);
-        return this.sendWrite(req, res, objects.update(type, ns, info.name!, body, options));
+        const result = admitted.active ? await admitted.update(type, ns, info.name!, body, options) : objects.update(type, ns, info.name!, body, options);
+        return this.sendWrite(req, res, result);
       }
       case 'patch': {
         const options = writeOptions(query, req, 'patch');
         const body = (await readBody(req)).toString();
-        return this.sendWrite(req, res, patcher.patch(type, ns, info.name!, req.headers['content-type'], body, options));
+        const contentType = req.headers['content-type'];
+        const result = admitted.active ? await admitted.patch(type, ns, info.name!, contentType, body, options) : patcher.patch(type, ns, info.name!, contentType, body, options);
+        return this.sendWrite(req, res, result);
       }
       case 'delete': {
         const options = await this.deleteOptions(req, query);
+        if (admitted.active) {
+          const { result, warnings } = await admitted.delete(type, ns, info.name!, options);
+          this.send(req, res, 200, result.object ?? result.status, warnings.length ? { Warning: warningHeader(warnings) } : {});
+          return;
+        }
         const result = deleter.delete(type, ns, info.name!, options);
         this.send(req, res, 200, result.object ?? result.status);
         return;
@@ -439,7 +447,7 @@ export class ApiServer {
   }
 
   private async subresource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, type: ResourceType, query: URLSearchParams): Promise<void> {
-    const { objects, patcher, scale } = this.parts;
+    const { objects, patcher, scale, admitted } = this.parts;
     const ns = info.namespace;
     const name = info.name!;
     const sub = info.subresource!;
@@ -452,12 +460,19 @@ export class ApiServer {
         case 'update': {
           const options = writeOptions(query, req, 'update');
           const body = await this.readObject(req, type);
-          return this.sendWrite(req, res, objects.update(type, ns, name, body, options, { fromPatch: false, subresource: 'status' }));
+          const result = admitted.active
+            ? await admitted.update(type, ns, name, body, options, 'status')
+            : objects.update(type, ns, name, body, options, { fromPatch: false, subresource: 'status' });
+          return this.sendWrite(req, res, result);
         }
         case 'patch': {
           const options = writeOptions(query, req, 'patch');
           const body = (await readBody(req)).toString();
-          return this.sendWrite(req, res, patcher.patch(type, ns, name, req.headers['content-type'], body, options, 'status'));
+          const contentType = req.headers['content-type'];
+          const result = admitted.active
+            ? await admitted.patch(type, ns, name, contentType, body, options, 'status')
+            : patcher.patch(type, ns, name, contentType, body, options, 'status');
+          return this.sendWrite(req, res, result);
         }
       }
       throw methodNotAllowed();

@@ -5,6 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Admission } from './admission/admission.ts';
+import { AdmittedWrites } from './admission/admitted-writes.ts';
 import { ApiServer } from './api-server.ts';
 import { bootstrapObjects } from './bootstrap.ts';
 import { CrdController } from './controllers/crd-controller.ts';
@@ -95,6 +97,7 @@ export class EmbeddedCluster {
   private readonly deleter: Deleter;
   private server?: Server;
   private api?: ApiServer;
+  private admission?: Admission;
   private readonly sockets = new Set<Socket>();
   private controllers: Array<{ idle(): Promise<void>; stop(): void }> = [];
   private unsubscribe?: () => void;
@@ -183,12 +186,14 @@ export class EmbeddedCluster {
       workloads?.observe(event);
     });
     const patcher = new Patcher(this.objects);
+    this.admission = new Admission(this.state.store, this.objects);
     this.api = new ApiServer(
       {
         state: this.state,
         objects: this.objects,
         deleter: this.deleter,
         patcher,
+        admitted: new AdmittedWrites(this.objects, patcher, this.deleter, this.admission),
         scale: new ScaleApi(this.objects, patcher),
         reviews: new Reviews(),
         namespaces,
@@ -236,6 +241,7 @@ export class EmbeddedCluster {
   /** Stops serving: closes every watch and socket, stops the controllers, removes temporary files. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    this.admission?.configurations.stop();
     for (const c of this.controllers) c.stop();
     this.api?.closeWatches();
     if (this.server) {

@@ -69,6 +69,47 @@ interface UpdateMode {
   subresource?: 'status';
 }
 
+/**
+ * A write decoded, defaulted and prepared, but neither validated nor stored:
+ * the point where mutating admission webhooks see and patch the object, and
+ * (once validated) validating webhooks see it (apiserver-spec §11, webhooks).
+ */
+export interface PendingWrite {
+  readonly type: ResourceType;
+  readonly operation: 'CREATE' | 'UPDATE';
+  /** The object to store; admission may replace it. */
+  object: KubeObject;
+  /** The stored object an update replaces. */
+  readonly old: KubeObject | undefined;
+  readonly warnings: string[];
+  readonly options: WriteOptions;
+  readonly subresource: 'status' | undefined;
+  readonly fromPatch: boolean;
+  /**
+   * Whether a PUT named the resourceVersion it updates. A patch's result
+   * carries the stored resourceVersion: it is prepared again instead, and a
+   * resourceVersion in the patch itself then fails as a conflict.
+   */
+  readonly precondition: boolean;
+  readonly requestedManagedFields: unknown;
+  /** The request body of a create, for its managedFields. */
+  readonly createBody: KubeObject | undefined;
+  readonly metaErrors: FieldError[];
+  /**
+   * Set when time passed between preparing and committing (an admission
+   * webhook ran): the commit then checks that the stored object is still the
+   * one the update was prepared against.
+   */
+  checkStale?: boolean;
+}
+
+/**
+ * The stored object changed while an admission webhook ran, and the update
+ * named no resourceVersion: the caller prepares the write again on the new
+ * object, as upstream retries its update loop.
+ */
+export class StaleWrite extends Error {}
+
 const now = (state: ClusterState) => formatTime(state.now());
 
 /**
@@ -333,6 +374,13 @@ export class ObjectApi {
   }
 
   create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): WriteResult {
+    const pending = this.prepareCreate(type, namespace, body, options);
+    this.validatePending(pending);
+    return this.commit(pending);
+  }
+
+  /** Every step of a create up to validation: decoded, defaulted, named (the mutating admission point). */
+  prepareCreate(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): PendingWrite {
     if (!type.verbs.includes('create')) {
       if (!type.builtin) throw methodNotAllowed('create not allowed while custom resource definition is terminating', { group: type.group, kind: type.plural });
       throw methodNotAllowed(`create is not supported on resources of kind "${qualifiedResource(type)}"`, { group: type.group, kind: type.plural });
@@ -392,11 +440,45 @@ export class ObjectApi {
         throw new ApiError(409, 'AlreadyExists', `${e.message}, the server was not able to generate a unique name for the object`, { ...e.details, retryAfterSeconds: 1 });
       }
     }
-    this.validate(type, obj, undefined, false, warnings);
-    this.recordManagedFields(type, undefined, obj, requestedManagedFields, options, undefined, body);
-    const key = objectKey(meta.namespace, meta.name);
+    return {
+      type, operation: 'CREATE', object: obj, old: undefined, warnings, options, subresource: undefined, fromPatch: false,
+      precondition: false, requestedManagedFields, createBody: body, metaErrors: [],
+    };
+  }
+
+  /** Schema, metadata and kind validation of a prepared write (the validating admission point follows). */
+  validatePending(pending: PendingWrite): void {
+    this.validate(pending.type, pending.object, pending.old, pending.subresource === 'status', pending.warnings, pending.metaErrors);
+  }
+
+  /** Applies schema defaults again, after a mutating webhook patched the object; unknown fields are kept (§11). */
+  defaultAgain(pending: PendingWrite): void {
+    pending.object = this.state.schemas.applyDefaults(pending.type, pending.object);
+  }
+
+  /**
+   * Drops the fields a custom resource's schema does not know, after the
+   * validating webhooks saw them: upstream stores them and prunes them on
+   * every read, which clients cannot tell from this.
+   */
+  pruneForStorage(pending: PendingWrite): void {
+    if (pending.type.schema) pending.object = this.state.schemas.prune(pending.type, pending.object).value;
+  }
+
+  /** Stores a validated write (or, for dryRun, answers what would be stored). */
+  commit(pending: PendingWrite): WriteResult {
+    return pending.operation === 'CREATE' ? this.commitCreate(pending) : this.commitUpdate(pending);
+  }
+
+  private commitCreate(pending: PendingWrite): WriteResult {
+    const { type, object: obj, warnings, options } = pending;
+    const meta = obj.metadata;
+    const bucket = storageKey(type);
+    const store = this.state.store;
+    this.recordManagedFields(type, undefined, obj, pending.requestedManagedFields, options, undefined, pending.createBody);
+    const key = objectKey(meta.namespace, meta.name!);
     const existing = store.get(bucket, key);
-    if (existing) throw alreadyExists(type, meta.name, !!existing.metadata.deletionTimestamp);
+    if (existing) throw alreadyExists(type, meta.name!, !!existing.metadata.deletionTimestamp);
     if (options.dryRun) return { object: obj, warnings, code: 201 };
     const stored = store.create(bucket, key, toStorageVersion(obj, type));
     return { object: atVersion(stored, type), warnings, code: 201 };
@@ -411,6 +493,23 @@ export class ObjectApi {
     options: WriteOptions = {},
     mode: UpdateMode = { fromPatch: false },
   ): WriteResult {
+    const pending = this.prepareUpdate(type, namespace, name, body, options, mode);
+    this.validatePending(pending);
+    return this.commit(pending);
+  }
+
+  /**
+   * Every step of a PUT (or of a patch's result) up to validation; a PUT
+   * that creates (kinds with createOnUpdate) prepares a create.
+   */
+  prepareUpdate(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    options: WriteOptions = {},
+    mode: UpdateMode = { fromPatch: false },
+  ): PendingWrite {
     const warnings: string[] = [];
     let obj = copyJson(body);
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
@@ -428,7 +527,7 @@ export class ObjectApi {
       if (type.createOnUpdate && !mode.subresource && !mode.fromPatch) {
         // The resourceVersion of a PUT that creates is a precondition on nothing: upstream drops it.
         delete obj.metadata.resourceVersion;
-        return this.create(type, namespace, obj, options);
+        return this.prepareCreate(type, namespace, obj, options);
       }
       throw notFound(type, name);
     }
@@ -484,12 +583,27 @@ export class ObjectApi {
     }
     warnings.push(...dedupOwnerReferences(obj, mode.fromPatch));
     if (type.builtin) dropEmptyMetadataFields(obj);
-    this.validate(type, obj, old, mode.subresource === 'status', warnings, metaErrors);
+    return {
+      type, operation: 'UPDATE', object: obj, old, warnings, options, subresource: mode.subresource, fromPatch: mode.fromPatch,
+      precondition: !mode.fromPatch && rv !== undefined && rv !== '', requestedManagedFields, createBody: undefined, metaErrors,
+    };
+  }
 
-    if (type.tracksGeneration && mode.subresource !== 'status' && old.metadata.generation !== undefined) {
+  private commitUpdate(pending: PendingWrite): WriteResult {
+    const { type, warnings, options } = pending;
+    const obj = pending.object;
+    const old = pending.old!;
+    const name = old.metadata.name!;
+    const bucket = storageKey(type);
+    const key = objectKey(old.metadata.namespace, name);
+    if (pending.checkStale && this.state.store.get(bucket, key)?.metadata.resourceVersion !== old.metadata.resourceVersion) {
+      if (pending.precondition) throw conflict(type, name);
+      throw new StaleWrite();
+    }
+    if (type.tracksGeneration && pending.subresource !== 'status' && old.metadata.generation !== undefined) {
       if (!jsonEqual(generationView(obj, type), generationView(old, type))) obj.metadata.generation = old.metadata.generation + 1;
     }
-    this.recordManagedFields(type, old, obj, requestedManagedFields, options, mode.subresource);
+    this.recordManagedFields(type, old, obj, pending.requestedManagedFields, options, pending.subresource);
     if (sameExceptResourceVersion(obj, old)) return { object: old, warnings, code: 200 };
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
 

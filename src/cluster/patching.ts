@@ -7,7 +7,7 @@ import { ApiError, badRequest, fieldError, notFound, unsupportedMediaType, type 
 import { applyJsonPatch } from './patch/json-patch.ts';
 import { applyMergePatch } from './patch/merge-patch.ts';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
-import type { ObjectApi, WriteOptions, WriteResult } from './objects.ts';
+import type { ObjectApi, PendingWrite, WriteOptions, WriteResult } from './objects.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './resource-type.ts';
 
 export interface PatchOptions extends WriteOptions {
@@ -58,6 +58,21 @@ export class Patcher {
     options: PatchOptions,
     subresource?: 'status',
   ): WriteResult {
+    const pending = this.preparePatch(type, namespace, name, contentType, body, options, subresource);
+    this.objects.validatePending(pending);
+    return this.objects.commit(pending);
+  }
+
+  /** A patch applied to the current object and prepared as its update (or, for an apply that creates, a create), not yet validated. */
+  preparePatch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    contentType: string | undefined,
+    body: string,
+    options: PatchOptions,
+    subresource?: 'status',
+  ): PendingWrite {
     const mediaType = patchMediaType(contentType);
     const known = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
     if (!known.includes(mediaType) || (mediaType === 'application/strategic-merge-patch+json' && !type.builtin)) {
@@ -69,7 +84,7 @@ export class Patcher {
     const current = this.objects.tryGet(type, namespace, name);
     if (!current) throw notFound(type, name);
     const patched = this.applyPatch(type, current, mediaType, body);
-    return this.objects.update(type, namespace, name, patched, options, { fromPatch: true, subresource });
+    return this.objects.prepareUpdate(type, namespace, name, patched, options, { fromPatch: true, subresource });
   }
 
   /** Applies a patch document to an object; the caller writes the result. */
@@ -94,7 +109,7 @@ export class Patcher {
    * them, and a change to another manager's field is a 409 conflict unless
    * `force` takes it over.
    */
-  private apply(type: ResourceType, namespace: string | undefined, name: string, body: string, options: PatchOptions, subresource?: 'status'): WriteResult {
+  private apply(type: ResourceType, namespace: string | undefined, name: string, body: string, options: PatchOptions, subresource?: 'status'): PendingWrite {
     if (!options.fieldManager) {
       throw patchOptionsError([fieldError.required('fieldManager', 'is required for apply patch')]);
     }
@@ -124,7 +139,7 @@ export class Patcher {
     const applied = applyConfiguration(context, live, config, managersOf(live), options.force === true, tolerated);
     const written = { ...options, managedFields: encodeManagedFields(applied.managers) ?? [] };
     const object = (options.fieldManager === 'kubectl' ? withLastAppliedSynced(applied.object, config) : applied.object) as KubeObject;
-    if (!live) return this.objects.create(type, namespace, object, written);
-    return this.objects.update(type, namespace, name, object, written, { fromPatch: true, subresource });
+    if (!live) return this.objects.prepareCreate(type, namespace, object, written);
+    return this.objects.prepareUpdate(type, namespace, name, object, written, { fromPatch: true, subresource });
   }
 }
