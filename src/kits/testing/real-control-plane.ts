@@ -99,9 +99,12 @@ async function startOnce(
   credentials: Credentials,
   withControllerManager: boolean,
   lastAttempt: boolean,
+  triedPorts: Set<number>,
 ): Promise<RealControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'kopf-ts-control-plane-'));
-  const [etcdClient, etcdPeer, apiserver, controllerManager] = await freeLoopbackPorts(withControllerManager ? 4 : 3);
+  const picked = await freeLoopbackPorts(withControllerManager ? 4 : 3, triedPorts);
+  for (const port of picked) triedPorts.add(port);
+  const [etcdClient, etcdPeer, apiserver, controllerManager] = picked;
   const ports: ControlPlanePorts = { etcdClient, etcdPeer, apiserver, controllerManager };
   const url = `https://127.0.0.1:${ports.apiserver}`;
   const { files, kubeconfig } = writeFiles(dir, credentials, url);
@@ -202,9 +205,11 @@ export async function startRealControlPlane(options: RealControlPlaneOptions = {
     }),
     token: randomBytes(32).toString('hex'),
   };
+  // A start after a clash picks ports none of the earlier attempts used.
+  const triedPorts = new Set<number>();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(binaries, credentials, withControllerManager, attempt === startAttempts);
+      return await startOnce(binaries, credentials, withControllerManager, attempt === startAttempts, triedPorts);
     } catch (error) {
       const portClash = error instanceof ComponentExitedError && error.portWasTaken;
       if (!portClash || attempt === startAttempts) throw error;
