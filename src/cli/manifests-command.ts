@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { type Command, CommanderError } from 'commander';
-import { parseAllDocuments, stringify } from 'yaml';
 import type { Api } from '../client/api.ts';
 import type { Resource } from '../core/resource-selector.ts';
 import { buildManifests, ManifestsError, type ManifestsOptions } from '../kits/manifests.ts';
@@ -63,7 +62,7 @@ async function discoverResources(crdFiles: readonly string[], groups: Set<string
       await api.close();
     }
   }
-  const { EmbeddedCluster } = await import('../cluster/cluster.ts');
+  const [{ EmbeddedCluster }, { parseAllDocuments }] = await Promise.all([import('../cluster/cluster.ts'), import('yaml')]);
   const cluster = await EmbeddedCluster.start({ runPods: false });
   let api: Api | undefined;
   try {
@@ -85,7 +84,9 @@ async function discoverResources(crdFiles: readonly string[], groups: Set<string
 }
 
 /** Prints the objects as one multi-document YAML stream; resolves once it is written. */
-function printManifests(objects: readonly object[]): Promise<void> {
+// yaml loads only for this command: every `kopf` command (`kopf run` too) registers this one.
+async function printManifests(objects: readonly object[]): Promise<void> {
+  const { stringify } = await import('yaml');
   const text = objects.map((object) => stringify(object, { aliasDuplicateObjects: false })).join('---\n');
   return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
