@@ -227,6 +227,24 @@ function removeMember(target: object, key: string): void {
 }
 
 /** Sets a member, or removes it for an undefined value. */
+/** The `metadata.managedFields` a write's body sent, if it sent any. */
+function managedFieldsOf(body: KubeObject): unknown {
+  const meta: unknown = body.metadata;
+  return meta && typeof meta === 'object' ? (meta as Record<string, unknown>).managedFields : undefined;
+}
+
+/**
+ * A deep copy of a write's body without `metadata.managedFields`: the write
+ * path records its own (from the stored ones or from those the body sent,
+ * read as they are), so copying them would be wasted work on every patch,
+ * whose body carries the stored list back.
+ */
+function copyWithoutManagedFields(body: KubeObject): KubeObject {
+  if (managedFieldsOf(body) === undefined) return copyJson(body);
+  const { managedFields: _sent, ...metadata } = body.metadata;
+  return copyJson({ ...body, metadata });
+}
+
 function setOrRemove(target: object, key: string, value: unknown): void {
   if (value === undefined) removeMember(target, key);
   else (target as Record<string, unknown>)[key] = value;
@@ -386,7 +404,8 @@ export class ObjectApi {
       throw methodNotAllowed(`create is not supported on resources of kind "${qualifiedResource(type)}"`, { group: type.group, kind: type.plural });
     }
     const warnings: string[] = [];
-    let obj = copyJson(body);
+    const requestedManagedFields = managedFieldsOf(body);
+    let obj = copyWithoutManagedFields(body);
     obj.metadata ??= {};
     checkTypeMeta(type, obj, this.state, body);
     checkNamespace(type, namespace, obj);
@@ -412,8 +431,6 @@ export class ObjectApi {
     removeMember(meta, 'deletionTimestamp');
     removeMember(meta, 'deletionGracePeriodSeconds');
     if (type.tracksGeneration) meta.generation = 1;
-    const requestedManagedFields = meta.managedFields;
-    removeMember(meta, 'managedFields');
 
     obj = this.pruneAndDefault(type, obj, options, warnings, 'create');
     type.strategy.prepareForCreate?.(obj, this.state.services);
@@ -511,8 +528,9 @@ export class ObjectApi {
     mode: UpdateMode = { fromPatch: false },
   ): PendingWrite {
     const warnings: string[] = [];
-    let obj = copyJson(body);
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request was not a JSON object');
+    const requestedManagedFields = managedFieldsOf(body);
+    let obj = copyWithoutManagedFields(body);
     obj.metadata ??= {};
     checkTypeMeta(type, obj, this.state, body);
     if (!obj.metadata.name) {
@@ -563,8 +581,6 @@ export class ObjectApi {
     setOrRemove(meta, 'deletionTimestamp', old.metadata.deletionTimestamp);
     setOrRemove(meta, 'deletionGracePeriodSeconds', old.metadata.deletionGracePeriodSeconds);
     setOrRemove(meta, 'generation', old.metadata.generation);
-    const requestedManagedFields = meta.managedFields;
-    setOrRemove(meta, 'managedFields', old.metadata.managedFields);
 
     if (mode.subresource === 'status') {
       obj = this.statusOnly(type, old, obj);
@@ -583,6 +599,8 @@ export class ObjectApi {
     }
     warnings.push(...dedupOwnerReferences(obj, mode.fromPatch));
     if (type.builtin) dropEmptyMetadataFields(obj);
+    // Until the write records its own, the object keeps the stored managers; pruning and defaulting had no need to walk them.
+    setOrRemove(obj.metadata, 'managedFields', old.metadata.managedFields);
     return {
       type, operation: 'UPDATE', object: obj, old, warnings, options, subresource: mode.subresource, fromPatch: mode.fromPatch,
       precondition: !mode.fromPatch && rv !== undefined && rv !== '', requestedManagedFields, createBody: undefined, metaErrors,

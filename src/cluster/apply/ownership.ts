@@ -4,6 +4,7 @@ import { isJsonMap } from './field-type.ts';
 import { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
 import { emptyObjectOf, resourceFieldType } from './resource-field-types.ts';
 import { copyJson } from '../json-copy.ts';
+import { jsonEqual } from '../../core/json.ts';
 
 /** One write as the managed-fields bookkeeping sees it. */
 export interface OwnershipWrite {
@@ -74,11 +75,14 @@ export function managersOf(obj: KubeObject | undefined): Managers {
 /**
  * The managers a write starts from: those the client sent in the body when
  * it sent a valid list (an empty list or `[{}]` clears them), else the
- * stored ones. Writes through a subresource always keep the stored ones.
+ * stored ones. Writes through a subresource always keep the stored ones,
+ * and so does a body that sent them back unchanged (as every patch does).
  */
 function startingManagers(stored: KubeObject | undefined, write: OwnershipWrite): Managers {
-  if (write.subresource || write.requested === undefined || write.requested === null) return managersOf(stored);
-  return decodeManagedFields(write.requested) ?? managersOf(stored);
+  const requested = write.requested;
+  if (write.subresource || requested === undefined || requested === null) return managersOf(stored);
+  if (stored && (requested === stored.metadata.managedFields || jsonEqual(requested, stored.metadata.managedFields))) return managersOf(stored);
+  return decodeManagedFields(requested) ?? managersOf(stored);
 }
 
 /** What a create is compared with: the kind's empty object plus what the server assigned. */

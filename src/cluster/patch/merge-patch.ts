@@ -39,21 +39,25 @@ function withoutNulls(value: unknown): unknown {
   return copy;
 }
 
+// Copy on write: the members the patch does not reach are shared with the target, not copied.
 function mergeInto(target: JsonObject, patch: JsonObject): JsonObject {
+  const result: JsonObject = { ...target };
   for (const [key, patchValue] of Object.entries(patch)) {
-    const current = Object.hasOwn(target, key) ? target[key] : undefined;
-    if (patchValue === null) delete target[key];
-    else if (!isObject(current)) setMember(target, key, withoutNulls(patchValue));
-    else if (isObject(patchValue)) mergeInto(current, patchValue);
+    const current = Object.hasOwn(result, key) ? result[key] : undefined;
+    if (patchValue === null) delete result[key];
+    else if (!isObject(current)) setMember(result, key, withoutNulls(patchValue));
+    else if (isObject(patchValue)) setMember(result, key, mergeInto(current, patchValue));
     // An object replaced by a non-object keeps the patch value exactly as sent, as upstream does.
-    else setMember(target, key, copyJson(patchValue));
+    else setMember(result, key, copyJson(patchValue));
   }
-  return target;
+  return result;
 }
 
 /**
  * Applies a JSON merge patch to an object and returns the result as a new
- * object; neither argument is changed.
+ * object; neither argument is changed. The result shares the members the
+ * patch did not reach with the target: copy it before changing it below its
+ * top level (the write path copies every body it is given).
  * @throws ApiError 400 when the patch is not an object, with upstream's decoder
  * message (`null` gets `Invalid JSON Patch`).
  */
@@ -62,5 +66,5 @@ export function applyMergePatch(target: unknown, patch: unknown): JsonObject {
   if (!isObject(patch)) {
     throw badRequest(`error decoding patch: json: cannot unmarshal ${goTypeName(patch)} into Go value of type map[string]interface {}`);
   }
-  return mergeInto(isObject(target) ? copyJson(target) : {}, patch);
+  return mergeInto(isObject(target) ? target : {}, patch);
 }
