@@ -67,6 +67,17 @@ function changesOf(before: unknown, after: unknown, context: WriteContext): { ch
 }
 
 /**
+ * Whether a write leaves a manager's set as it is: it changes only fields
+ * in `owned` (a `fieldsV1` document) and removes none. This answers, with
+ * nothing decoded, the common update of an object whose only manager is the
+ * writer: `recordUpdate` would give it back the same set.
+ */
+export function keepsOwnedFields(context: WriteContext, before: unknown, after: unknown, owned: Readonly<Record<string, unknown>>): { kept: boolean; changed: boolean } {
+  const { changed, removed } = changesOf(before, after, context);
+  return { kept: removed.empty && changed.isWithin(owned), changed: !changed.empty };
+}
+
+/**
  * The managers after a create, update or non-apply patch (operation
  * `Update`): the writer takes every field it set or changed, from whoever
  * owned it; fields it removed leave their owners. A write that changes

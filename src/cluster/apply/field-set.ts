@@ -81,6 +81,24 @@ export class FieldSet {
     return parent?.members?.has(encodeElement(path[path.length - 1])) === true;
   }
 
+  /** Whether every path of the set is a member in a `fieldsV1` document. */
+  isWithin(document: Readonly<Record<string, unknown>>): boolean {
+    if (this.members) {
+      for (const text of this.members.keys()) {
+        const below = Object.hasOwn(document, text) ? (document[text] as Record<string, unknown>) : undefined;
+        // A member is `{}`, or `.` among its children.
+        if (!below || typeof below !== 'object' || !(Object.hasOwn(below, '.') || Object.keys(below).length === 0)) return false;
+      }
+    }
+    if (this.children) {
+      for (const [text, child] of this.children) {
+        const below = Object.hasOwn(document, text) ? document[text] : undefined;
+        if (!below || typeof below !== 'object' || !child.set.isWithin(below as Record<string, unknown>)) return false;
+      }
+    }
+    return true;
+  }
+
   /** The subtree below a path, if any path of the set goes through it. */
   at(path: FieldPath): FieldSet | undefined {
     let node: FieldSet | undefined = this;

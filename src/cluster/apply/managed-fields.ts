@@ -101,16 +101,19 @@ export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] | 
         compareText(p.apiVersion, q.apiVersion) ||
         compareText(p.subresource ?? '', q.subresource ?? ''),
     )
-    .map(
-      (m): ManagedFieldsEntry => ({
-        manager: m.manager,
-        operation: m.operation,
-        apiVersion: m.apiVersion,
-        ...(m.time !== undefined ? { time: m.time } : {}),
-        fieldsType: 'FieldsV1',
-        fieldsV1: m.fields.toFieldsV1(),
-        ...(m.subresource ? { subresource: m.subresource } : {}),
-      }),
-    );
+    .map((m) => managedFieldsEntry(m, m.fields.toFieldsV1()));
   return entries.length ? entries : undefined;
+}
+
+/** One `managedFields` entry, its members in upstream's order. */
+export function managedFieldsEntry(m: Omit<ManagerFields, 'fields'>, fieldsV1: Readonly<Record<string, unknown>>): ManagedFieldsEntry {
+  return {
+    manager: m.manager,
+    operation: m.operation,
+    apiVersion: m.apiVersion,
+    ...(m.time !== undefined ? { time: m.time } : {}),
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+    ...(m.subresource ? { subresource: m.subresource } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { apiVersionOf, type KubeObject, type ResourceType } from '../resource-type.ts';
-import { recordUpdate, type WriteContext } from './field-manager.ts';
+import { keepsOwnedFields, recordUpdate, type WriteContext } from './field-manager.ts';
 import { isJsonMap } from './field-type.ts';
-import { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
+import { decodeManagedFields, encodeManagedFields, managedFieldsEntry, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
 import { emptyObjectOf, resourceFieldType } from './resource-field-types.ts';
 import { copyJson } from '../json-copy.ts';
 import { jsonEqual } from '../../core/json.ts';
@@ -72,17 +72,46 @@ export function managersOf(obj: KubeObject | undefined): Managers {
   return decodeManagedFields(obj?.metadata.managedFields) ?? new Map();
 }
 
+/** Whether a write starts from the stored managers: through a subresource, or with a body that sent none or sent them back unchanged (as every patch does). */
+function startsFromStored(stored: KubeObject | undefined, write: OwnershipWrite): boolean {
+  const requested = write.requested;
+  if (write.subresource || requested === undefined || requested === null) return true;
+  return stored !== undefined && (requested === stored.metadata.managedFields || jsonEqual(requested, stored.metadata.managedFields));
+}
+
 /**
  * The managers a write starts from: those the client sent in the body when
  * it sent a valid list (an empty list or `[{}]` clears them), else the
- * stored ones. Writes through a subresource always keep the stored ones,
- * and so does a body that sent them back unchanged (as every patch does).
+ * stored ones.
  */
 function startingManagers(stored: KubeObject | undefined, write: OwnershipWrite): Managers {
-  const requested = write.requested;
-  if (write.subresource || requested === undefined || requested === null) return managersOf(stored);
-  if (stored && (requested === stored.metadata.managedFields || jsonEqual(requested, stored.metadata.managedFields))) return managersOf(stored);
-  return decodeManagedFields(requested) ?? managersOf(stored);
+  if (startsFromStored(stored, write)) return managersOf(stored);
+  return decodeManagedFields(write.requested) ?? managersOf(stored);
+}
+
+/**
+ * The common update, answered without decoding or encoding any field set:
+ * the writer is the object's only manager and changes only fields it owns.
+ * Its entry stays, fieldsV1 document included, with the write's time (or
+ * all of it when nothing changed). Undefined for every other write.
+ */
+function soleOwnerUpdate(context: WriteContext, before: KubeObject, after: KubeObject, write: OwnershipWrite): ManagedFieldsEntry[] | undefined {
+  const stored = before.metadata.managedFields;
+  if (stored?.length !== 1 || !startsFromStored(before, write)) return undefined;
+  const entry = stored[0] as ManagedFieldsEntry;
+  // Only a document this code wrote (frozen) is known to be written the way encodeManagedFields would write it.
+  if (
+    entry.manager !== context.manager ||
+    entry.operation !== 'Update' ||
+    entry.apiVersion !== context.apiVersion ||
+    (entry.subresource || undefined) !== context.subresource ||
+    !Object.isFrozen(entry.fieldsV1)
+  ) {
+    return undefined;
+  }
+  const { kept, changed } = keepsOwnedFields(context, before, after, entry.fieldsV1);
+  if (!kept) return undefined;
+  return changed ? [managedFieldsEntry({ ...entry, time: context.now }, entry.fieldsV1)] : (stored as ManagedFieldsEntry[]);
 }
 
 /** What a create is compared with: the kind's empty object plus what the server assigned. */
@@ -102,6 +131,8 @@ function createBaseline(type: ResourceType, created: KubeObject, body: KubeObjec
  */
 export function managedFieldsAfterWrite(type: ResourceType, before: KubeObject | undefined, after: KubeObject, write: OwnershipWrite): ManagedFieldsEntry[] | undefined {
   const context = writeContextOf(type, write.manager, write.subresource, write.now);
+  const kept = before && soleOwnerUpdate(context, before, after, write);
+  if (kept) return kept;
   const baseline = before ?? createBaseline(type, after, write.createBody);
   return encodeManagedFields(recordUpdate(context, baseline, after, startingManagers(before, write)));
 }
