@@ -11,16 +11,35 @@ export interface Comparison {
   removed: FieldSet;
 }
 
-function compareLeaf(before: unknown, after: unknown, path: FieldPath, result: Comparison): void {
-  if (before === undefined) result.added.insert(path);
-  else if (after === undefined) result.removed.insert(path);
-  else if (!jsonEqual(before, after)) result.modified.insert(path);
+/** What a comparison does not report: top-level fields it leaves alone, and paths it walks below but never records. */
+export interface Unreported {
+  fields: readonly string[];
+  members: FieldSet;
 }
 
-/** Inserts the container itself when it appears or disappears; its contents are compared item by item. */
-function compareContainer(before: unknown, after: unknown, path: FieldPath, result: Comparison): void {
-  if (before === undefined) result.added.insert(path);
-  else if (after === undefined) result.removed.insert(path);
+/** One comparison under way. `path` and `texts` (its elements as `fieldsV1` spells them) are pushed and popped along. */
+interface Walk {
+  result: Comparison;
+  path: PathElement[];
+  texts: string[];
+  unreportedFields: readonly string[];
+}
+
+/** Records the current path in `set`, unless it is an unreported one. */
+function record(set: FieldSet, walk: Walk, unreported: boolean): void {
+  if (!unreported) set.insertEncoded(walk.path, walk.texts);
+}
+
+function compareLeaf(before: unknown, after: unknown, walk: Walk, unreported: boolean): void {
+  if (before === undefined) record(walk.result.added, walk, unreported);
+  else if (after === undefined) record(walk.result.removed, walk, unreported);
+  else if (!jsonEqual(before, after)) record(walk.result.modified, walk, unreported);
+}
+
+/** Records the container itself when it appears or disappears; its contents are compared item by item. */
+function compareContainer(before: unknown, after: unknown, walk: Walk, unreported: boolean): void {
+  if (before === undefined) record(walk.result.added, walk, unreported);
+  else if (after === undefined) record(walk.result.removed, walk, unreported);
 }
 
 /** Null stands for an empty map or list where one is declared (a Go nil slice or map serializes so). */
@@ -35,23 +54,23 @@ function reshapedFrom(value: unknown, type: FieldType, kind: string): boolean {
   return present(value) !== undefined && shapeOf(type, value).kind !== kind;
 }
 
-// `path` is one array pushed and popped along the walk; result sets copy what they keep of it.
-function walk(before: unknown, after: unknown, type: FieldType, path: PathElement[], result: Comparison): void {
+// `skip` is the level of the unreported members at the current path, `unreported` whether the path itself is one.
+function walkPair(before: unknown, after: unknown, type: FieldType, walk: Walk, skip: FieldSet | undefined, unreported: boolean): void {
   // An identical value (or nothing on both sides) has nothing added, changed or removed below it.
   if (before === after) return;
   const shape = shapeOf(type, present(after) ?? present(before) ?? null);
   const granular = (shape.kind === 'map' && !shape.atomic) || (shape.kind === 'list' && shape.listType !== 'atomic');
   if (!granular || reshapedFrom(before, type, shape.kind) || reshapedFrom(after, type, shape.kind)) {
-    compareLeaf(before, after, path, result);
+    compareLeaf(before, after, walk, unreported);
     return;
   }
-  compareContainer(before, after, path, result);
+  compareContainer(before, after, walk, unreported);
   if (shape.kind === 'map') {
     const beforeMap = isJsonMap(before) ? before : noEntries;
     const afterMap = isJsonMap(after) ? after : noEntries;
-    for (const name of Object.keys(beforeMap)) walkField(beforeMap[name], afterMap[name], shape, name, path, result);
+    for (const name of Object.keys(beforeMap)) walkField(beforeMap[name], afterMap[name], shape, name, walk, skip);
     for (const name of Object.keys(afterMap)) {
-      if (!Object.hasOwn(beforeMap, name)) walkField(undefined, afterMap[name], shape, name, path, result);
+      if (!Object.hasOwn(beforeMap, name)) walkField(undefined, afterMap[name], shape, name, walk, skip);
     }
     return;
   }
@@ -60,27 +79,34 @@ function walk(before: unknown, after: unknown, type: FieldType, path: PathElemen
   const afterItems = itemsByElement(list, Array.isArray(after) ? after : []);
   for (const text of new Set([...beforeItems.keys(), ...afterItems.keys()])) {
     const element = (beforeItems.get(text) ?? afterItems.get(text))!.element;
-    path.push(element);
-    walk(beforeItems.get(text)?.item, afterItems.get(text)?.item, list.item(), path, result);
-    path.pop();
+    walk.path.push(element);
+    walk.texts.push(text);
+    walkPair(beforeItems.get(text)?.item, afterItems.get(text)?.item, list.item(), walk, skip?.childByText(text), skip?.hasMemberText(text) === true);
+    walk.path.pop();
+    walk.texts.pop();
   }
 }
 
-function walkField(before: unknown, after: unknown, map: MapType, name: string, path: PathElement[], result: Comparison): void {
+function walkField(before: unknown, after: unknown, map: MapType, name: string, walk: Walk, skip: FieldSet | undefined): void {
   if (before === after) return;
-  path.push({ field: name });
-  walk(before, after, map.field(name).type, path, result);
-  path.pop();
+  if (walk.path.length === 0 && walk.unreportedFields.includes(name)) return;
+  const text = `f:${name}`;
+  walk.path.push({ field: name });
+  walk.texts.push(text);
+  walkPair(before, after, map.field(name).type, walk, skip?.childByText(text), skip?.hasMemberText(text) === true);
+  walk.path.pop();
+  walk.texts.pop();
 }
 
 /**
  * Field by field, what changed from `before` to `after` (either may be
  * absent, as on create). Maps and granular lists count as added or removed
  * themselves when they appear or disappear, so the manager that created them
- * owns them too.
+ * owns them too. What `unreported` names is left out of the result (the
+ * fields an endpoint resets, those the server owns), as if taken out after.
  */
-export function compareObjects(before: unknown, after: unknown, type: FieldType): Comparison {
+export function compareObjects(before: unknown, after: unknown, type: FieldType, unreported?: Unreported): Comparison {
   const result: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walk(before, after, type, [], result);
+  walkPair(before, after, type, { result, path: [], texts: [], unreportedFields: unreported?.fields ?? [] }, unreported?.members, false);
   return result;
 }

@@ -57,13 +57,10 @@ function dropEmpty(managers: Managers): Managers {
   return managers;
 }
 
-/** What a write changed outside the reset fields: set or modified, and removed. */
+/** What a write changed outside the reset fields and the server-owned ones: set or modified, and removed. */
 function changesOf(before: unknown, after: unknown, context: WriteContext): { changed: FieldSet; removed: FieldSet } {
-  const comparison = compareObjects(before, after, context.fieldType);
-  return {
-    changed: withoutReset(comparison.modified.union(comparison.added), context.resetFields),
-    removed: withoutReset(comparison.removed, context.resetFields),
-  };
+  const comparison = compareObjects(before, after, context.fieldType, { fields: context.resetFields, members: serverOwned });
+  return { changed: comparison.modified.union(comparison.added), removed: comparison.removed };
 }
 
 /**
@@ -88,13 +85,12 @@ export function recordUpdate(context: WriteContext, before: unknown, after: unkn
   const { changed, removed } = changesOf(before, after, context);
   const lost = changed.union(removed);
   for (const m of result.values()) m.fields = m.fields.difference(lost);
-  const taken = changed.difference(serverOwned);
-  if (!taken.empty) {
-    const writer: ManagerFields = { manager: context.manager, operation: 'Update', apiVersion: context.apiVersion, fields: taken, time: context.now };
+  if (!changed.empty) {
+    const writer: ManagerFields = { manager: context.manager, operation: 'Update', apiVersion: context.apiVersion, fields: changed, time: context.now };
     if (context.subresource) writer.subresource = context.subresource;
     const id = managerIdentity(writer);
     const previous = result.get(id);
-    if (previous) writer.fields = previous.fields.union(taken);
+    if (previous) writer.fields = previous.fields.union(changed);
     // A writer that takes back what it had keeps its set, and with it the set's fieldsV1 document.
     const had = managers.get(id)?.fields;
     if (had && writer.fields.equals(had)) writer.fields = had;

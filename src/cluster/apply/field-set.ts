@@ -57,11 +57,16 @@ export class FieldSet {
 
   /** Adds a path while the set is being built; the empty path (the root) is never a member. */
   insert(path: FieldPath): void {
+    this.insertEncoded(path, path.map(encodeElement));
+  }
+
+  /** `insert` of a path whose elements the caller has encoded already (`texts[i]` spells `path[i]`). */
+  insertEncoded(path: FieldPath, texts: readonly string[]): void {
     if (path.length === 0) return;
     let node: FieldSet = this;
     for (let i = 0; i < path.length - 1; i++) {
       const element = path[i];
-      const text = encodeElement(element);
+      const text = texts[i];
       const children = node.childMap();
       let child = children.get(text);
       if (!child) {
@@ -70,8 +75,7 @@ export class FieldSet {
       }
       node = child.set;
     }
-    const last = path[path.length - 1];
-    node.memberMap().set(encodeElement(last), last);
+    node.memberMap().set(texts[path.length - 1], path[path.length - 1]);
   }
 
   /** Whether the path is a member. */
@@ -111,12 +115,22 @@ export class FieldSet {
 
   /** Whether one level's element is a member here. */
   hasMember(element: PathElement): boolean {
-    return this.members?.has(encodeElement(element)) === true;
+    return this.hasMemberText(encodeElement(element));
   }
 
   /** The subtree below one element of this level. */
   child(element: PathElement): FieldSet | undefined {
-    return this.children?.get(encodeElement(element))?.set;
+    return this.childByText(encodeElement(element));
+  }
+
+  /** `child` of an element given as `fieldsV1` spells it. */
+  childByText(text: string): FieldSet | undefined {
+    return this.children?.get(text)?.set;
+  }
+
+  /** Whether an element, given as `fieldsV1` spells it, is a member of this level. */
+  hasMemberText(text: string): boolean {
+    return this.members?.has(text) === true;
   }
 
   /** The members of this level. */
@@ -243,10 +257,11 @@ export class FieldSet {
    */
   toFieldsV1(): Readonly<Record<string, unknown>> {
     if (this.document) return this.document;
-    const texts = new Map<string, PathElement>(this.members);
-    if (this.children) for (const [text, child] of this.children) texts.set(text, child.element);
+    const entries: Array<[string, PathElement]> = this.members ? [...this.members] : [];
+    if (this.children) for (const [text, child] of this.children) if (!this.members?.has(text)) entries.push([text, child.element]);
+    if (entries.length > 1) entries.sort((a, b) => compareElements(a[1], b[1]));
     const document: Record<string, unknown> = {};
-    for (const [text] of sortedByElement(texts, ([, element]) => element)) {
+    for (const [text] of entries) {
       const child = this.children?.get(text);
       if (!child) {
         document[text] = memberLeaf;

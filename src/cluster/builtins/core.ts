@@ -22,6 +22,14 @@ function validateDataKeys(data: unknown, path: string): FieldError[] {
   return errors;
 }
 
+/** What upstream counts against a ConfigMap's 1 MiB: the bytes of its values, binary ones decoded. */
+function configMapSize(obj: KubeObject): number {
+  let size = 0;
+  for (const value of Object.values(record(obj.data) ?? {})) size += Buffer.byteLength(str(value));
+  for (const value of Object.values(record(obj.binaryData) ?? {})) size += Buffer.byteLength(str(value), 'base64');
+  return size;
+}
+
 /** ConfigMaps and Secrets marked immutable refuse changes to their data (§11). */
 function validateImmutableData(obj: KubeObject, old: KubeObject | undefined): FieldError[] {
   if (!old || old.immutable !== true) return [];
@@ -187,8 +195,7 @@ const configmaps = builtin({
   strategy: {
     validate(obj, ctx) {
       const errors = [...validateDataKeys(obj.data, 'data'), ...validateDataKeys(obj.binaryData, 'binaryData')];
-      const size = JSON.stringify(obj.data ?? {}).length + JSON.stringify(obj.binaryData ?? {}).length;
-      if (size > 1024 * 1024) errors.push(fieldError.tooLong('', 1024 * 1024));
+      if (configMapSize(obj) > 1024 * 1024) errors.push(fieldError.tooLong('', 1024 * 1024));
       return [...errors, ...validateImmutableData(obj, ctx.old)];
     },
   },
