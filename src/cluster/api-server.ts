@@ -91,6 +91,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** How long a watch event may wait for others to leave with it in one socket write. */
+const batchWaitMs = 0.5;
+
 /** The last watch event line written, and its bytes. */
 let lastEvent: { line: string; bytes: Buffer } | undefined;
 
@@ -634,17 +637,20 @@ export class ApiServer {
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
-    // The events of one turn of the event loop leave in one write: with many writes in flight, each turn
-    // handles several, and a socket write costs about as much as serving a small request.
-    let corked = false;
+    // Events are written together until the end of the turn of the event loop, or until the oldest of them has
+    // waited `batchWaitMs`: with many writes in flight each turn serves several requests, and a socket write costs
+    // about as much as serving a small request, while a lone write's event still leaves at the end of its turn.
+    let corkedAt = -1;
     const flush = () => {
-      corked = false;
+      if (corkedAt < 0) return;
+      corkedAt = -1;
       res.uncork();
     };
     const sink: WatchSink = {
       send: (line) => {
-        if (!corked) {
-          corked = true;
+        if (corkedAt >= 0 && performance.now() - corkedAt >= batchWaitMs) flush();
+        if (corkedAt < 0) {
+          corkedAt = performance.now();
           res.cork();
           setImmediate(flush);
         }

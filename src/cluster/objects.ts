@@ -278,7 +278,9 @@ export function atVersion(obj: KubeObject, type: ResourceType): KubeObject {
 
 function toStorageVersion(obj: KubeObject, type: ResourceType): KubeObject {
   if (type.sharedStorage) return type.sharedStorage.toStorage(obj);
-  return { ...obj, apiVersion: apiVersionOf({ group: type.group, version: type.storageVersion }) };
+  const apiVersion = apiVersionOf({ group: type.group, version: type.storageVersion });
+  // The store copies what it stores: an object already at the storage version goes in as it is.
+  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
 }
 
 /** Everything but metadata (and status, where it is a subresource): what generation counts (§3.1). */
