@@ -130,6 +130,32 @@ describe('CRUD and error Status bodies', () => {
     });
   });
 
+  it("counts the bytes of a ConfigMap's values, binary ones decoded, against its 1 MiB", async () => {
+    const mebibyte = 1024 * 1024;
+    // 'AAAA' is three bytes once decoded; the keys do not count.
+    const fits = await api.post(cms, { metadata: { name: 'full' }, data: { text: 'x'.repeat(mebibyte - 3) }, binaryData: { bytes: 'AAAA' } });
+    expect(fits.status, fits.text.slice(0, 300)).toBe(201);
+    const over = await api.post(cms, { metadata: { name: 'over' }, data: { text: 'x'.repeat(mebibyte - 2) }, binaryData: { bytes: 'AAAA' } });
+    expectStatus(over, {
+      code: 422,
+      reason: 'Invalid',
+      message: 'ConfigMap "over" is invalid: []: Too long: may not be more than 1048576 bytes',
+      details: { name: 'over', kind: 'ConfigMap', causes: [{ reason: 'FieldValueTooLong', field: '[]', message: 'Too long: may not be more than 1048576 bytes' }] },
+    });
+  });
+
+  it("counts the decoded bytes of a Secret's data against its 1 MiB", async () => {
+    const secrets = `/api/v1/namespaces/${ns}/secrets`;
+    const fits = await api.post(secrets, { metadata: { name: 'full' }, data: { a: Buffer.alloc(1024 * 1024 - 3).toString('base64'), b: 'AAAA' } });
+    expect(fits.status, fits.text.slice(0, 300)).toBe(201);
+    expectStatus(await api.post(secrets, { metadata: { name: 'over' }, data: { a: Buffer.alloc(1024 * 1024 - 2).toString('base64'), b: 'AAAA' } }), {
+      code: 422,
+      reason: 'Invalid',
+      message: 'Secret "over" is invalid: data: Too long: may not be more than 1048576 bytes',
+      details: { name: 'over', kind: 'Secret', causes: [{ reason: 'FieldValueTooLong', field: 'data', message: 'Too long: may not be more than 1048576 bytes' }] },
+    });
+  });
+
   it('answers 500 without a reason for a create that carries a resourceVersion', async () => {
     expectStatus(await api.post(cms, { metadata: { name: 'with-rv', resourceVersion: '5' } }), { code: 500, message: 'resourceVersion should not be set on objects to be created' });
   });

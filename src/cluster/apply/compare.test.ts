@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareObjects } from './compare.ts';
+import { FieldSet } from './field-set.ts';
 import { builtinFieldType } from './builtin-field-types.ts';
 import { untypedType, type FieldType } from './field-type.ts';
 import { displayPath } from './path-element.ts';
@@ -38,5 +39,14 @@ describe('compareObjects', () => {
 
   it('compares a value whose shape changed as one value', () => {
     expect(show({ a: { b: 1 } }, { a: 'text' }, untypedType)).toEqual({ added: [], modified: ['.a'], removed: [] });
+  });
+
+  it('leaves out what it is told not to report: whole top-level fields, and single paths it still walks below', () => {
+    const before = { metadata: { name: 'a', labels: { x: '1' } }, status: { phase: 'A' } };
+    const after = { metadata: { name: 'b', labels: { x: '2' } }, status: { phase: 'B' } };
+    const result = compareObjects(before, after, untypedType, { fields: ['status'], members: FieldSet.of([[{ field: 'metadata' }, { field: 'name' }]]) });
+    expect(result.modified.paths().map(displayPath)).toEqual(['.metadata.labels.x']);
+    const created = compareObjects(undefined, after, untypedType, { fields: [], members: FieldSet.of([[{ field: 'metadata' }]]) });
+    expect(created.added.paths().map(displayPath)).toEqual(['.status', '.metadata.labels', '.metadata.name', '.metadata.labels.x', '.status.phase']);
   });
 });

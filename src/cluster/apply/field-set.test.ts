@@ -23,6 +23,17 @@ describe('FieldSet', () => {
     expect(JSON.stringify(set.toFieldsV1())).toBe(JSON.stringify(document));
   });
 
+  it('tells whether each of its paths is a member of a fieldsV1 document', () => {
+    const ports = [...path('spec', 'ports'), { key: { name: 'p', proto: 'TCP' } }];
+    expect(FieldSet.of([path('spec', 'replicas'), path('metadata', 'labels', 'app'), [...ports, { field: 'port' }]]).isWithin(document)).toBe(true);
+    // `f:labels` has `.`: a member itself; `f:metadata` only leads to one.
+    expect(FieldSet.of([path('metadata', 'labels')]).isWithin(document)).toBe(true);
+    expect(FieldSet.of([path('metadata')]).isWithin(document)).toBe(false);
+    expect(FieldSet.of([path('spec', 'tags')]).isWithin(document)).toBe(false);
+    expect(FieldSet.of([path('spec', 'replicas', 'x')]).isWithin(document)).toBe(false);
+    expect(new FieldSet().isWithin(document)).toBe(true);
+  });
+
   it('lists paths as upstream iterates: members of a level first, then each subtree, all sorted', () => {
     const set = FieldSet.of([path('spec', 'z'), path('spec', 'a', 'x'), path('spec', 'b'), path('metadata', 'labels', 'k')]);
     expect(set.paths().map(displayPath)).toEqual(['.metadata.labels.k', '.spec.b', '.spec.z', '.spec.a.x']);

@@ -49,4 +49,26 @@ describe('ownership of writes', () => {
     expect(write([])).toBeUndefined();
     expect(write([{ manager: 'bad', operation: 'Bogus' }])).toEqual(['old']);
   });
+
+  it("keeps the only manager's entry and document when it changes only its own fields, with the write's time", () => {
+    const created: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
+    const entries = managedFieldsAfterWrite(configMap, undefined, created, { manager: 'w', now, requested: undefined, createBody: created })!;
+    const stored: KubeObject = { ...created, metadata: { ...created.metadata, managedFields: entries } };
+    const document = entries[0].fieldsV1;
+    const changed: KubeObject = { ...stored, data: { a: '2' } };
+    const later = '2026-01-01T00:00:09Z';
+    const kept = managedFieldsAfterWrite(configMap, stored, changed, { manager: 'w', now: later, requested: stored.metadata.managedFields });
+    expect(kept).toEqual([{ manager: 'w', operation: 'Update', apiVersion: 'v1', time: later, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } } }]);
+    expect(kept![0].fieldsV1).toBe(document);
+    // Nothing changed: the entries stay as they were, time included.
+    expect(managedFieldsAfterWrite(configMap, stored, stored, { manager: 'w', now: later, requested: undefined })).toEqual(stored.metadata.managedFields);
+    // A new field, or another writer, goes the whole way: the set grows, or the field changes hands.
+    const added = managedFieldsAfterWrite(configMap, stored, { ...stored, data: { a: '1', b: '2' } }, { manager: 'w', now: later, requested: undefined });
+    expect(added![0].fieldsV1).toEqual({ 'f:data': { '.': {}, 'f:a': {}, 'f:b': {} } });
+    const other = managedFieldsAfterWrite(configMap, stored, changed, { manager: 'x', now: later, requested: undefined });
+    expect(other!.map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ['w', { 'f:data': {} }],
+      ['x', { 'f:data': { 'f:a': {} } }],
+    ]);
+  });
 });

@@ -195,7 +195,8 @@ const configmaps = builtin({
   strategy: {
     validate(obj, ctx) {
       const errors = [...validateDataKeys(obj.data, 'data'), ...validateDataKeys(obj.binaryData, 'binaryData')];
-      if (configMapSize(obj) > 1024 * 1024) errors.push(fieldError.tooLong('', 1024 * 1024));
+      // Upstream names the whole object by the empty path, which prints as `[]`.
+      if (configMapSize(obj) > 1024 * 1024) errors.push(fieldError.tooLong('[]', 1024 * 1024));
       return [...errors, ...validateImmutableData(obj, ctx.old)];
     },
   },
@@ -222,6 +223,8 @@ const secrets = builtin({
         }
       }
       const data = record(obj.data) ?? {};
+      const size = Object.values(data).reduce<number>((sum, value) => sum + Buffer.byteLength(str(value), 'base64'), 0);
+      if (size > 1024 * 1024) errors.push(fieldError.tooLong('data', 1024 * 1024));
       const requiredKeys: Record<string, string[]> = {
         'kubernetes.io/tls': ['tls.crt', 'tls.key'],
         'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],

@@ -85,4 +85,22 @@ describe('applyMergePatch', () => {
     expect(error.reason).toBe('BadRequest');
     expect(error.message).toBe('Invalid JSON Patch');
   });
+
+  it('changes neither argument, and shares with the target what the patch does not reach', () => {
+    const target = { metadata: { name: 'a', labels: { x: '1' } }, data: { k: 'v' }, spec: { deep: { list: [1] } } };
+    const before = JSON.stringify(target);
+    const patch = { metadata: { labels: { x: null, y: '2' } }, data: { k: null } };
+    const result = applyMergePatch(target, patch);
+    expect(result).toEqual({ metadata: { name: 'a', labels: { y: '2' } }, data: {}, spec: { deep: { list: [1] } } });
+    expect(JSON.stringify(target)).toBe(before);
+    expect(patch).toEqual({ metadata: { labels: { x: null, y: '2' } }, data: { k: null } });
+    expect(result.spec).toBe(target.spec);
+    expect(result.metadata).not.toBe(target.metadata);
+  });
+
+  it('keeps a __proto__ member an own member', () => {
+    const result = applyMergePatch(JSON.parse('{"a":{"__proto__":{"x":1}}}'), JSON.parse('{"a":{"b":2}}'));
+    expect(Object.keys(result.a as object)).toEqual(['__proto__', 'b']);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
 });
