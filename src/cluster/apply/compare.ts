@@ -60,7 +60,8 @@ function walkPair(before: unknown, after: unknown, type: FieldType, walk: Walk, 
   if (before === after) return;
   const shape = shapeOf(type, present(after) ?? present(before) ?? null);
   const granular = (shape.kind === 'map' && !shape.atomic) || (shape.kind === 'list' && shape.listType !== 'atomic');
-  if (!granular || reshapedFrom(before, type, shape.kind) || reshapedFrom(after, type, shape.kind)) {
+  // The shape is `after`'s whenever `after` is present, so only `before` can have another.
+  if (!granular || reshapedFrom(before, type, shape.kind)) {
     compareLeaf(before, after, walk, unreported);
     return;
   }

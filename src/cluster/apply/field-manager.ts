@@ -58,20 +58,24 @@ function dropEmpty(managers: Managers): Managers {
 }
 
 /** What a write changed outside the reset fields and the server-owned ones: set or modified, and removed. */
-function changesOf(before: unknown, after: unknown, context: WriteContext): { changed: FieldSet; removed: FieldSet } {
+export interface WriteChanges {
+  changed: FieldSet;
+  removed: FieldSet;
+}
+
+export function changesOf(before: unknown, after: unknown, context: WriteContext): WriteChanges {
   const comparison = compareObjects(before, after, context.fieldType, { fields: context.resetFields, members: serverOwned });
   return { changed: comparison.modified.union(comparison.added), removed: comparison.removed };
 }
 
 /**
- * Whether a write leaves a manager's set as it is: it changes only fields
- * in `owned` (a `fieldsV1` document) and removes none. This answers, with
+ * Whether a write leaves a manager's set as it is: it changes only fields in
+ * `owned` (a `fieldsV1` document) and removes none. This answers, with
  * nothing decoded, the common update of an object whose only manager is the
  * writer: `recordUpdate` would give it back the same set.
  */
-export function keepsOwnedFields(context: WriteContext, before: unknown, after: unknown, owned: Readonly<Record<string, unknown>>): { kept: boolean; changed: boolean } {
-  const { changed, removed } = changesOf(before, after, context);
-  return { kept: removed.empty && changed.isWithin(owned), changed: !changed.empty };
+export function keepsOwnedFields({ changed, removed }: WriteChanges, owned: Readonly<Record<string, unknown>>): boolean {
+  return removed.empty && changed.isWithin(owned);
 }
 
 /**
@@ -80,9 +84,14 @@ export function keepsOwnedFields(context: WriteContext, before: unknown, after: 
  * owned it; fields it removed leave their owners. A write that changes
  * nothing leaves the managers, timestamps included, as they were.
  */
-export function recordUpdate(context: WriteContext, before: unknown, after: unknown, managers: Managers): Managers {
+export function recordUpdate(
+  context: WriteContext,
+  before: unknown,
+  after: unknown,
+  managers: Managers,
+  { changed, removed }: WriteChanges = changesOf(before, after, context),
+): Managers {
   const result = copyManagers(managers);
-  const { changed, removed } = changesOf(before, after, context);
   const lost = changed.union(removed);
   for (const m of result.values()) m.fields = m.fields.difference(lost);
   if (!changed.empty) {

@@ -1,5 +1,5 @@
 import { apiVersionOf, type KubeObject, type ResourceType } from '../resource-type.ts';
-import { keepsOwnedFields, recordUpdate, type WriteContext } from './field-manager.ts';
+import { changesOf, keepsOwnedFields, recordUpdate, type WriteChanges, type WriteContext } from './field-manager.ts';
 import { isJsonMap } from './field-type.ts';
 import { decodeManagedFields, encodeManagedFields, managedFieldsEntry, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
 import { emptyObjectOf, resourceFieldType } from './resource-field-types.ts';
@@ -80,24 +80,14 @@ function startsFromStored(stored: KubeObject | undefined, write: OwnershipWrite)
 }
 
 /**
- * The managers a write starts from: those the client sent in the body when
- * it sent a valid list (an empty list or `[{}]` clears them), else the
- * stored ones.
- */
-function startingManagers(stored: KubeObject | undefined, write: OwnershipWrite): Managers {
-  if (startsFromStored(stored, write)) return managersOf(stored);
-  return decodeManagedFields(write.requested) ?? managersOf(stored);
-}
-
-/**
  * The common update, answered without decoding or encoding any field set:
- * the writer is the object's only manager and changes only fields it owns.
- * Its entry stays, fieldsV1 document included, with the write's time (or
- * all of it when nothing changed). Undefined for every other write.
+ * the writer is the object's only manager (`stored`, the managers the write
+ * starts from) and changes only fields it owns. Its entry stays, fieldsV1
+ * document included, with the write's time (or all of it when nothing
+ * changed). Undefined for every other write.
  */
-function soleOwnerUpdate(context: WriteContext, before: KubeObject, after: KubeObject, write: OwnershipWrite): ManagedFieldsEntry[] | undefined {
-  const stored = before.metadata.managedFields;
-  if (stored?.length !== 1 || !startsFromStored(before, write)) return undefined;
+function soleOwnerUpdate(context: WriteContext, stored: unknown[] | undefined, changes: WriteChanges): ManagedFieldsEntry[] | undefined {
+  if (stored?.length !== 1) return undefined;
   const entry = stored[0] as ManagedFieldsEntry;
   // Only a document this code wrote (frozen) is known to be written the way encodeManagedFields would write it.
   if (
@@ -105,13 +95,12 @@ function soleOwnerUpdate(context: WriteContext, before: KubeObject, after: KubeO
     entry.operation !== 'Update' ||
     entry.apiVersion !== context.apiVersion ||
     (entry.subresource || undefined) !== context.subresource ||
-    !Object.isFrozen(entry.fieldsV1)
+    !Object.isFrozen(entry.fieldsV1) ||
+    !keepsOwnedFields(changes, entry.fieldsV1)
   ) {
     return undefined;
   }
-  const { kept, changed } = keepsOwnedFields(context, before, after, entry.fieldsV1);
-  if (!kept) return undefined;
-  return changed ? [managedFieldsEntry({ ...entry, time: context.now }, entry.fieldsV1)] : (stored as ManagedFieldsEntry[]);
+  return changes.changed.empty ? (stored as ManagedFieldsEntry[]) : [managedFieldsEntry({ ...entry, time: context.now }, entry.fieldsV1)];
 }
 
 /** What a create is compared with: the kind's empty object plus what the server assigned. */
@@ -131,8 +120,14 @@ function createBaseline(type: ResourceType, created: KubeObject, body: KubeObjec
  */
 export function managedFieldsAfterWrite(type: ResourceType, before: KubeObject | undefined, after: KubeObject, write: OwnershipWrite): ManagedFieldsEntry[] | undefined {
   const context = writeContextOf(type, write.manager, write.subresource, write.now);
-  const kept = before && soleOwnerUpdate(context, before, after, write);
-  if (kept) return kept;
   const baseline = before ?? createBaseline(type, after, write.createBody);
-  return encodeManagedFields(recordUpdate(context, baseline, after, startingManagers(before, write)));
+  const changes = changesOf(baseline, after, context);
+  // The managers the write starts from: those the client sent in the body when it sent a valid list (an empty
+  // list or `[{}]` clears them), else the stored ones.
+  if (startsFromStored(before, write)) {
+    const kept = before && soleOwnerUpdate(context, before.metadata.managedFields, changes);
+    if (kept) return kept;
+    return encodeManagedFields(recordUpdate(context, baseline, after, managersOf(before), changes));
+  }
+  return encodeManagedFields(recordUpdate(context, baseline, after, decodeManagedFields(write.requested) ?? managersOf(before), changes));
 }

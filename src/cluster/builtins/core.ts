@@ -22,11 +22,10 @@ function validateDataKeys(data: unknown, path: string): FieldError[] {
   return errors;
 }
 
-/** What upstream counts against a ConfigMap's 1 MiB: the bytes of its values, binary ones decoded. */
-function configMapSize(obj: KubeObject): number {
+/** The bytes of a data map's values, as upstream counts them against the 1 MiB of a ConfigMap or Secret. */
+function valueBytes(data: unknown, encoding: 'utf8' | 'base64'): number {
   let size = 0;
-  for (const value of Object.values(record(obj.data) ?? {})) size += Buffer.byteLength(str(value));
-  for (const value of Object.values(record(obj.binaryData) ?? {})) size += Buffer.byteLength(str(value), 'base64');
+  for (const value of Object.values(record(data) ?? {})) size += Buffer.byteLength(str(value), encoding);
   return size;
 }
 
@@ -196,7 +195,7 @@ const configmaps = builtin({
     validate(obj, ctx) {
       const errors = [...validateDataKeys(obj.data, 'data'), ...validateDataKeys(obj.binaryData, 'binaryData')];
       // Upstream names the whole object by the empty path, which prints as `[]`.
-      if (configMapSize(obj) > 1024 * 1024) errors.push(fieldError.tooLong('[]', 1024 * 1024));
+      if (valueBytes(obj.data, 'utf8') + valueBytes(obj.binaryData, 'base64') > 1024 * 1024) errors.push(fieldError.tooLong('[]', 1024 * 1024));
       return [...errors, ...validateImmutableData(obj, ctx.old)];
     },
   },
@@ -223,8 +222,7 @@ const secrets = builtin({
         }
       }
       const data = record(obj.data) ?? {};
-      const size = Object.values(data).reduce<number>((sum, value) => sum + Buffer.byteLength(str(value), 'base64'), 0);
-      if (size > 1024 * 1024) errors.push(fieldError.tooLong('data', 1024 * 1024));
+      if (valueBytes(data, 'base64') > 1024 * 1024) errors.push(fieldError.tooLong('data', 1024 * 1024));
       const requiredKeys: Record<string, string[]> = {
         'kubernetes.io/tls': ['tls.crt', 'tls.key'],
         'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
