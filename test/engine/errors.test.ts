@@ -56,7 +56,8 @@ describe('handler errors', () => {
         return annotations['kopf.zalando.org/createFn'] as string | undefined;
       });
       expect(JSON.parse(record)).toMatchObject({ retries: 1, success: false, failure: false, message: 'later', purpose: 'create' });
-      // The operator sees its own patch come back after the annotation is stored, so the line may follow it.
+      // The operator logs this line only when its PATCH has returned (processing.ts: after applyPatch), so the
+      // stored annotation may be seen first.
       const skipped = /Sleeping was skipped because of the patch, (60|59\.\d+) seconds left\./;
       await operator.waitForLine(skipped);
       expect(operator.matching(skipped)).toHaveLength(1);
