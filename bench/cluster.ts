@@ -1,7 +1,8 @@
 /**
  * The embedded cluster's benchmark: write throughput (create, merge patch)
- * with one watcher open, write → watch delivery latency with 1, 10 and 100
- * watchers, and memory for 10 000 small objects — each measured against a
+ * with one watcher open, write → watch latency with 1, 10 and 100 watchers
+ * under a saturating load and with one watcher at a fixed rate, and memory
+ * for 10 000 small objects — each measured against a
  * floor server (bench/floor-server.ts) in the same run, so the ratios hold on
  * any machine.
  *
@@ -29,6 +30,12 @@ const writes = quick ? 1000 : 5000;
 const latencyWrites = quick ? 200 : 1000;
 const rounds = quick ? 1 : 3;
 const memoryObjects = 10_000;
+const pacedRate = 1000;
+/** The latency phases: creates kept in flight with 1, 10 and 100 watchers, then one watcher at a fixed rate. */
+const latencyPhases: Array<{ label: string; watchers: number; load: LatencyLoad }> = [
+  ...[1, 10, 100].map((watchers) => ({ label: `${watchers} watcher(s)`, watchers, load: { inFlight: 8 } })),
+  { label: `1 watcher, ${pacedRate}/s`, watchers: 1, load: { perSecond: pacedRate } },
+];
 const concurrency = 32;
 const collection = '/api/v1/namespaces/default/configmaps';
 
@@ -170,21 +177,47 @@ async function measureThroughput({ server, connections }: Target, round: number)
   };
 }
 
-/** Write → watch delivery with `watcherCount` watchers: a steady trickle of creates (8 in flight), so latency is not queueing behind a burst. */
-async function measureLatency({ server, connections }: Target, watcherCount: number) {
-  const prefix = `l${watcherCount}-`;
+/**
+ * How the latency phases load the server: a number of creates kept in flight (8 saturate it, so what is
+ * measured is mostly the wait in its queue), or a fixed rate under its capacity (what is measured is delivery).
+ */
+type LatencyLoad = { inFlight: number } | { perSecond: number };
+
+/** Sends `count` creates as `load` says, calling `create` with a free connection and the create's number. */
+async function loadCreates(connections: HttpConnection[], count: number, load: LatencyLoad, create: (connection: HttpConnection, i: number) => Promise<void>): Promise<void> {
+  if ('inFlight' in load) {
+    await runConcurrently(connections.slice(0, load.inFlight), count, create);
+    return;
+  }
+  const free = [...connections];
+  const waiting: Array<(connection: HttpConnection) => void> = [];
+  const release = (connection: HttpConnection) => {
+    const next = waiting.shift();
+    if (next) next(connection);
+    else free.push(connection);
+  };
+  const started = performance.now();
+  const creates: Array<Promise<void>> = [];
+  for (let i = 0; i < count; i++) {
+    // A timer is good to about a millisecond: a create due sooner goes now.
+    const wait = started + (i * 1000) / load.perSecond - performance.now();
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const connection = free.pop() ?? (await new Promise<HttpConnection>((resolve) => waiting.push(resolve)));
+    creates.push(create(connection, i).finally(() => release(connection)));
+  }
+  await Promise.all(creates);
+}
+
+/** Write → watch delivery of creates with `watcherCount` watchers open, under `load`. */
+async function measureLatency({ server, connections }: Target, watcherCount: number, load: LatencyLoad) {
+  const prefix = `l${watcherCount}-${'inFlight' in load ? 'f' : 'r'}-`;
   const watchers = await openWatchers(server, watcherCount, prefix);
   const sent = new Map<string, number>();
-  let next = 0;
-  await Promise.all(
-    connections.slice(0, 8).map(async (connection) => {
-      while (next < latencyWrites) {
-        const name = `${prefix}${next++}`;
-        sent.set(name, performance.now());
-        await check(connection.request('POST', collection, configMap(name)), 'create');
-      }
-    }),
-  );
+  await loadCreates(connections, latencyWrites, load, async (connection, i) => {
+    const name = `${prefix}${i}`;
+    sent.set(name, performance.now());
+    await check(connection.request('POST', collection, configMap(name)), 'create');
+  });
   if (!(await allSeen(watchers.seen, latencyWrites))) console.warn(`${server.name}: some of ${watcherCount} watchers missed events`);
   watchers.close();
   const samples: number[] = [];
@@ -217,15 +250,15 @@ const floor = await startServer('floor', [plainJavaScript(['floor-server.ts']), 
 const cluster = await startServer('embedded cluster', [...profiling, 'bin/kopf.js', 'cluster', '--http', '--port', '0'], clusterUrl);
 const targets = [floor, cluster].map((server): Target => ({ server, connections: Array.from({ length: concurrency }, () => HttpConnection.to(server.url)) }));
 // The servers are measured phase by phase in turn, so a change in the machine's load affects both alike.
-const results = targets.map(() => ({ memory: { idleMiB: 0, holdingMiB: 0 }, throughput: [] as Array<Awaited<ReturnType<typeof measureThroughput>>>, latency: {} as Record<number, { p50: number; p99: number }> }));
+const results = targets.map(() => ({ memory: { idleMiB: 0, holdingMiB: 0 }, throughput: [] as Array<Awaited<ReturnType<typeof measureThroughput>>>, latency: {} as Record<string, { p50: number; p99: number }> }));
 try {
   // Memory first, on fresh servers.
   for (const [i, target] of targets.entries()) results[i].memory = await measureMemory(target);
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) results[i].throughput.push(await measureThroughput(target, round));
   }
-  for (const watcherCount of [1, 10, 100]) {
-    for (const [i, target] of targets.entries()) results[i].latency[watcherCount] = await measureLatency(target, watcherCount);
+  for (const phase of latencyPhases) {
+    for (const [i, target] of targets.entries()) results[i].latency[phase.label] = await measureLatency(target, phase.watchers, phase.load);
   }
 } finally {
   for (const target of targets) {
@@ -241,9 +274,9 @@ row('creates/s (1 watcher)', best(clusterResult, (r) => r.createPerSecond, Math.
 row('merge patches/s (1 watcher)', best(clusterResult, (r) => r.patchPerSecond, Math.max), best(floorResult, (r) => r.patchPerSecond, Math.max), '/s');
 row('server CPU per create', best(clusterResult, (r) => r.createCpuMicros, Math.min), best(floorResult, (r) => r.createCpuMicros, Math.min), 'µs');
 row('server CPU per merge patch', best(clusterResult, (r) => r.patchCpuMicros, Math.min), best(floorResult, (r) => r.patchCpuMicros, Math.min), 'µs');
-for (const n of [1, 10, 100]) {
-  row(`write→watch p50, ${n} watcher(s)`, clusterResult.latency[n].p50, floorResult.latency[n].p50, 'ms', 2);
-  row(`write→watch p99, ${n} watcher(s)`, clusterResult.latency[n].p99, floorResult.latency[n].p99, 'ms', 2);
+for (const { label } of latencyPhases) {
+  row(`write→watch p50, ${label}`, clusterResult.latency[label].p50, floorResult.latency[label].p50, 'ms', 2);
+  row(`write→watch p99, ${label}`, clusterResult.latency[label].p99, floorResult.latency[label].p99, 'ms', 2);
 }
 row('RSS idle', clusterResult.memory.idleMiB, floorResult.memory.idleMiB, 'MiB', 1);
 row(`RSS holding ${memoryObjects} objects`, clusterResult.memory.holdingMiB, floorResult.memory.holdingMiB, 'MiB', 1);
