@@ -50,6 +50,27 @@ describe('ownership of writes', () => {
     expect(write([{ manager: 'bad', operation: 'Bogus' }])).toEqual(['old']);
   });
 
+  it('gives a write to an object without managers one entry: the writer with all it set, through its subresource', () => {
+    const unmanaged: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'ClusterIP' }, status: { loadBalancer: {} } };
+    const changed: KubeObject = { ...unmanaged, status: { loadBalancer: { ingress: [{ ip: '10.1.1.1' }] } } };
+    expect(managedFieldsAfterWrite(service, unmanaged, changed, { manager: 'lb', subresource: 'status', now, requested: undefined })).toEqual([
+      {
+        manager: 'lb',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: now,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:status': { 'f:loadBalancer': { 'f:ingress': {} } } },
+        subresource: 'status',
+      },
+    ]);
+    // A body that clears the managers leaves the writer alone with what it changed; a write that changes nothing, nobody.
+    const stored: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', managedFields: [{ manager: 'old', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } }] }, data: { a: '1' } };
+    const cleared = managedFieldsAfterWrite(configMap, stored, { ...stored, data: { a: '1', b: '2' } }, { manager: 'w', now, requested: [] });
+    expect(cleared).toEqual([{ manager: 'w', operation: 'Update', apiVersion: 'v1', time: now, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:b': {} } } }]);
+    expect(managedFieldsAfterWrite(configMap, undefined, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e' } }, { manager: 'w', now, requested: undefined })).toBeUndefined();
+  });
+
   it("keeps the only manager's entry and document when it changes only its own fields, with the write's time", () => {
     const created: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
     const entries = managedFieldsAfterWrite(configMap, undefined, created, { manager: 'w', now, requested: undefined, createBody: created })!;

@@ -103,6 +103,17 @@ function soleOwnerUpdate(context: WriteContext, stored: unknown[] | undefined, c
   return changes.changed.empty ? (stored as ManagedFieldsEntry[]) : [managedFieldsEntry({ ...entry, time: context.now }, entry.fieldsV1)];
 }
 
+/**
+ * The managed fields of a write to an object that has no managers (most creates): the writer's entry alone,
+ * holding everything it set. The same as `recordUpdate` and `encodeManagedFields` would answer from no
+ * managers, without their maps; undefined when the write set nothing.
+ */
+function firstWriterEntries(context: WriteContext, { changed }: WriteChanges): ManagedFieldsEntry[] | undefined {
+  if (changed.empty) return undefined;
+  const writer = { manager: context.manager, operation: 'Update', apiVersion: context.apiVersion, time: context.now, subresource: context.subresource } as const;
+  return [managedFieldsEntry(writer, changed.toFieldsV1())];
+}
+
 /** What a create is compared with: the kind's empty object plus what the server assigned. */
 function createBaseline(type: ResourceType, created: KubeObject, body: KubeObject | undefined): Readonly<Record<string, unknown>> {
   const empty = emptyObjectOf(type);
@@ -125,9 +136,10 @@ export function managedFieldsAfterWrite(type: ResourceType, before: KubeObject |
   // The managers the write starts from: those the client sent in the body when it sent a valid list (an empty
   // list or `[{}]` clears them), else the stored ones.
   if (startsFromStored(before, write)) {
-    const kept = before && soleOwnerUpdate(context, before.metadata.managedFields, changes);
-    if (kept) return kept;
-    return encodeManagedFields(recordUpdate(context, baseline, after, managersOf(before), changes));
+    const stored = before?.metadata.managedFields;
+    if (!stored?.length) return firstWriterEntries(context, changes);
+    return soleOwnerUpdate(context, stored, changes) ?? encodeManagedFields(recordUpdate(context, baseline, after, managersOf(before), changes));
   }
-  return encodeManagedFields(recordUpdate(context, baseline, after, decodeManagedFields(write.requested) ?? managersOf(before), changes));
+  const managers = decodeManagedFields(write.requested) ?? managersOf(before);
+  return managers.size === 0 ? firstWriterEntries(context, changes) : encodeManagedFields(recordUpdate(context, baseline, after, managers, changes));
 }
