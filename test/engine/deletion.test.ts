@@ -76,7 +76,9 @@ describe('a mandatory delete handler', () => {
       await cluster.waitFor(() => exampleField(cluster, 'leaving', 'metadata.finalizers'));
       await cluster.apply(example('leaving', { field: 'x' }, { labels: { handled: 'no' } }));
       await cluster.waitFor(async () => (await exampleField(cluster, 'leaving', 'metadata.finalizers')) === undefined);
-      expect(operator.matching(/Removing the finalizer, as there are no handlers requiring it\./)).toHaveLength(1);
+      // Once at least: on the real control plane a second event can come in before the removal's own patch is seen,
+      // and the engine tries the (idempotent) removal again — seen once in a real-backend run, 2026-11-30.
+      expect(operator.matching(/Removing the finalizer, as there are no handlers requiring it\./).length).toBeGreaterThanOrEqual(1);
       await cluster.delete('kopfexamples', 'leaving', { namespace: 'default' });
     } finally {
       await operator.stop();
