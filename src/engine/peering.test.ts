@@ -8,7 +8,14 @@ describe('peering identities', () => {
   it('of an operator: the pod, else user@host with the start time and a random suffix', () => {
     expect(peeringIdentity({ POD_ID: 'pod-1' })).toBe('pod-1');
     const identity = peeringIdentity({}, new Date('2026-11-30T10:20:30.456Z'));
-    expect(identity).toMatch(new RegExp(`^${userAtHost.replace(/[.]/g, '\\.')}/20261130102030/[0-9a-f]{3}$`));
+    expect(identity).toMatch(new RegExp(`^${userAtHost.replace(/[.]/g, '\\.')}/20261130102030/[a-z0-9]{3}$`));
+  });
+
+  it('of operators started in the same second in one process: never the same', () => {
+    const second = new Date('2026-11-30T10:20:30Z');
+    // Far more than the 36³ suffixes' birthday bound, where random suffixes alone would repeat.
+    const identities = Array.from({ length: 3000 }, () => peeringIdentity({}, second));
+    expect(new Set(identities).size).toBe(identities.length);
   });
 
   it('of a person (kopf freeze, kopf resume): the pod, else user@host, the same each time', () => {

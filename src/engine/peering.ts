@@ -8,7 +8,7 @@
  *
  * Peering is used only when the peering CRDs exist (or is required by naming a peering object).
  */
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import type { Api } from '../client/api.ts';
@@ -33,12 +33,26 @@ export interface Peer extends PeerRecord {
   deadlineMs: number;
 }
 
-/** This operator's identity among peers: `POD_ID`, else `user@host/<start time>/<3 random chars>`, as Kopf makes it. */
+const SUFFIX_CHARACTERS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * The identities given out in this process. Operators embedded side by side start within the same
+ * second, and two sharing an identity would each take the other's record for their own and never
+ * pause: the random suffix alone leaves that to chance.
+ */
+const issuedIdentities = new Set<string>();
+
+/** This operator's identity among peers: `POD_ID`, else `user@host/<start time>/<3 random chars>`, as Kopf makes it — never one given out before in this process. */
 export function peeringIdentity(env: NodeJS.ProcessEnv = process.env, now = new Date()): string {
   if (env.POD_ID) return env.POD_ID;
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const suffix = randomBytes(3).toString('hex').slice(0, 3);
-  return `${userAtHost()}/${stamp}/${suffix}`;
+  for (;;) {
+    const suffix = Array.from({ length: 3 }, () => SUFFIX_CHARACTERS[randomInt(SUFFIX_CHARACTERS.length)]).join('');
+    const identity = `${userAtHost()}/${stamp}/${suffix}`;
+    if (issuedIdentities.has(identity)) continue;
+    issuedIdentities.add(identity);
+    return identity;
+  }
 }
 
 /**
