@@ -72,6 +72,15 @@ function jsonText(value: unknown, req: IncomingMessage): string {
   return isCurl(req) ? JSON.stringify(value, null, 2) + '\n' : JSON.stringify(value);
 }
 
+/**
+ * Answers with a whole JSON body. Its length is given, as kube-apiserver gives it for small bodies: Node then
+ * sends head and body in one write instead of a chunked body.
+ */
+function sendJson(res: ServerResponse, code: number, text: string, headers: Record<string, string | string[]>): void {
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
 // Plain listeners: a stream's async iterator costs several promises per request, and `once` a wrapper per listener
 // (each of these events comes once; a promise settles once).
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -223,8 +232,7 @@ export class ApiServer {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-    res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
-    res.end(jsonText(body, req));
+    sendJson(res, code, jsonText(body, req), headers);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -594,11 +602,8 @@ export class ApiServer {
   }
 
   private sendWrite(req: IncomingMessage, res: ServerResponse, result: WriteResult): void {
-    const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json' };
-    if (result.warnings.length) headers.Warning = warningHeader(result.warnings);
-    res.writeHead(result.code, headers);
     // The object is usually the stored one its watch events just serialized.
-    res.end(isCurl(req) ? jsonText(result.object, req) : storedObjectJson(result.object));
+    sendJson(res, result.code, isCurl(req) ? jsonText(result.object, req) : storedObjectJson(result.object), result.warnings.length ? { Warning: warningHeader(result.warnings) } : {});
   }
 
   private async deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {

@@ -21,9 +21,12 @@ describe('CRUD and error Status bodies', () => {
     await cluster?.stop();
   });
 
-  it('creates (201), reads (200) and answers the object with its server-set metadata', async () => {
+  it('creates (201), reads (200) and answers the object with its server-set metadata, its length given', async () => {
     const created = await api.post(cms, { metadata: { name: 'c1', labels: { a: 'b' } }, data: { k: 'v' } });
     expect(created.status).toBe(201);
+    // A small body comes whole, with its length: not chunked.
+    expect(created.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(created.headers['content-length'])).toBe(Buffer.byteLength(created.text));
     expect(masked(created.body)).toEqual({
       kind: 'ConfigMap',
       apiVersion: 'v1',

@@ -2,7 +2,7 @@ import { jsonEqual } from '../../core/json.ts';
 import { FieldSet } from './field-set.ts';
 import { isJsonMap, shapeOf, type FieldType, type ListType, type MapType } from './field-type.ts';
 import { itemsByElement } from './list-items.ts';
-import type { FieldPath, PathElement } from './path-element.ts';
+import { fieldStep, type FieldPath, type PathElement } from './path-element.ts';
 
 /** What a write did to each field: set where there was nothing, changed, or took away. */
 export interface Comparison {
@@ -91,8 +91,8 @@ function walkPair(before: unknown, after: unknown, type: FieldType, walk: Walk, 
 function walkField(before: unknown, after: unknown, map: MapType, name: string, walk: Walk, skip: FieldSet | undefined): void {
   if (before === after) return;
   if (walk.path.length === 0 && walk.unreportedFields.includes(name)) return;
-  const text = `f:${name}`;
-  walk.path.push({ field: name });
+  const { element, text } = fieldStep(name);
+  walk.path.push(element);
   walk.texts.push(text);
   walkPair(before, after, map.field(name).type, walk, skip?.childByText(text), skip?.hasMemberText(text) === true);
   walk.path.pop();

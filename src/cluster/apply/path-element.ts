@@ -20,9 +20,34 @@ function sortedKey(key: Readonly<Record<string, unknown>>): Record<string, unkno
   return sorted;
 }
 
+/** A map field's element and its `fieldsV1` spelling. */
+export interface FieldStep {
+  readonly element: PathElement;
+  readonly text: string;
+}
+
+const fieldSteps = new Map<string, FieldStep>();
+const fieldStepsKept = 4096;
+
+/**
+ * The step into a map field, the same one each time for a name while it is remembered. Field sets look
+ * their levels up by these texts, and a text made anew is hashed anew by every lookup, a good part of
+ * a small write's bookkeeping; a name comes from an object's keys and keeps its hash. Bounded: names
+ * are whatever objects hold.
+ */
+export function fieldStep(name: string): FieldStep {
+  let step = fieldSteps.get(name);
+  if (step === undefined) {
+    if (fieldSteps.size >= fieldStepsKept) fieldSteps.clear();
+    step = Object.freeze({ element: Object.freeze({ field: name }), text: `f:${name}` });
+    fieldSteps.set(name, step);
+  }
+  return step;
+}
+
 /** The `fieldsV1` spelling of an element: `f:spec`, `k:{"name":"app"}`, `v:"x"`, `i:0`. */
 export function encodeElement(element: PathElement): string {
-  if ('field' in element) return `f:${element.field}`;
+  if ('field' in element) return fieldStep(element.field).text;
   if ('key' in element) return `k:${JSON.stringify(sortedKey(element.key))}`;
   if ('value' in element) return `v:${JSON.stringify(element.value)}`;
   return `i:${element.index}`;
