@@ -227,8 +227,7 @@ export class ApiServer {
     const status = error.toStatus();
     // Go omits empty detail fields.
     if (status.details?.name === '') delete status.details.name;
-    res.writeHead(error.code, { 'Content-Type': 'application/json', ...error.headers });
-    res.end(jsonText(status, req));
+    sendJson(res, error.code, jsonText(status, req), error.headers);
   }
 
   private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}): void {

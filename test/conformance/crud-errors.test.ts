@@ -96,7 +96,9 @@ describe('CRUD and error Status bodies', () => {
   });
 
   it('answers 404 NotFound naming the resource, and the namespace for a create into a missing one', async () => {
-    expectStatus(await api.get(`${cms}/nope`), { code: 404, reason: 'NotFound', message: 'configmaps "nope" not found', details: { name: 'nope', kind: 'configmaps' } });
+    const missing = await api.get(`${cms}/nope`);
+    expectStatus(missing, { code: 404, reason: 'NotFound', message: 'configmaps "nope" not found', details: { name: 'nope', kind: 'configmaps' } });
+    expect(Number(missing.headers['content-length'])).toBe(Buffer.byteLength(missing.text));
     expectStatus(await api.get(`/apis/apps/v1/namespaces/${ns}/deployments/nope`), {
       code: 404, reason: 'NotFound', message: 'deployments.apps "nope" not found', details: { name: 'nope', group: 'apps', kind: 'deployments' },
     });
