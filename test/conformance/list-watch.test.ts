@@ -118,10 +118,12 @@ describe('list, watch and resourceVersion semantics', () => {
     const left = (await api.patch(`${cms}/sel`, { metadata: { labels: { phase: 'idle' } } })).body;
     await api.patch(`${cms}/sel`, { metadata: { labels: { phase: 'active' } } });
     await api.del(`${cms}/sel`);
-    await received(stream, 4);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Events come in order: once a later object's ADDED is in, every event of 'sel' is.
+    await api.post(cms, { metadata: { name: 'sel-after', labels: { phase: 'active' } } });
+    await received(stream, 6);
     stream.close();
-    expect(typesAndNames(stream.events)).toEqual(['ADDED sel', 'MODIFIED sel', 'DELETED sel', 'ADDED sel', 'DELETED sel']);
+    await api.del(`${cms}/sel-after`);
+    expect(typesAndNames(stream.events)).toEqual(['ADDED sel', 'MODIFIED sel', 'DELETED sel', 'ADDED sel', 'DELETED sel', 'ADDED sel-after']);
     const leaving = stream.events[2].object;
     expect(leaving.metadata.labels).toEqual({ phase: 'active' });
     expect(leaving.metadata.resourceVersion).toBe(left.metadata.resourceVersion);
