@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, ResourceType } from '../resource-type.ts';
-import { managedFieldsAfterWrite, managerName, resetFieldsOf } from './ownership.ts';
+import { changesOf } from './field-manager.ts';
+import { managedFieldsAfterWrite, managerName, resetFieldsOf, writeContextOf } from './ownership.ts';
+import { emptyObjectOf } from './resource-field-types.ts';
 
 const service = { group: '', version: 'v1', kind: 'Service', plural: 'services', builtin: true, status: true } as ResourceType;
 const configMap = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', builtin: true, status: false } as ResourceType;
+const deployment = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', builtin: true, status: true } as ResourceType;
 const now = '2026-01-01T00:00:01Z';
 
 describe('ownership of writes', () => {
@@ -38,6 +41,31 @@ describe('ownership of writes', () => {
         fieldsV1: { 'f:spec': { 'f:ports': { '.': {}, 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {}, 'f:protocol': {}, 'f:targetPort': {} } }, 'f:type': {} } },
       },
     ]);
+  });
+
+  it('gives each create the fields it set, also where one of the same shape came before', () => {
+    const deploymentOf = (name: string, image: string, port: number): KubeObject => ({
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name, namespace: 'default', uid: name, creationTimestamp: now, labels: { app: name } },
+      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image, ports: [{ containerPort: port }] }] } } },
+      status: { replicas: 0 },
+    });
+    const objects: Array<[ResourceType, KubeObject]> = [
+      [configMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'default' }, data: { key: 'one' } }],
+      [configMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'default' }, data: { key: 'two' } }],
+      [configMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { other: 'two' } }],
+      [configMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd', namespace: 'default' } }],
+      [deployment, deploymentOf('web', 'nginx', 80)],
+      [deployment, deploymentOf('api', 'httpd', 80)],
+      // The same shape but for its list's items, which name the list's elements.
+      [deployment, deploymentOf('db', 'postgres', 5432)],
+    ];
+    for (const [type, created] of objects) {
+      const context = writeContextOf(type, 'mk', undefined, now);
+      const { changed } = changesOf(emptyObjectOf(type), created, context);
+      const entries = managedFieldsAfterWrite(type, undefined, created, { manager: 'mk', now, requested: undefined, createBody: created });
+      expect(entries?.[0].fieldsV1, created.metadata.name).toEqual(changed.empty ? undefined : changed.toFieldsV1());
+    }
   });
 
   it('takes the managers of the request body when valid, and the stored ones otherwise', () => {

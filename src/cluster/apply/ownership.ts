@@ -3,6 +3,7 @@ import { changesOf, keepsOwnedFields, recordUpdate, type WriteChanges, type Writ
 import { isJsonMap } from './field-type.ts';
 import { decodeManagedFields, encodeManagedFields, managedFieldsEntry, type ManagedFieldsEntry, type Managers } from './managed-fields.ts';
 import { emptyObjectOf, resourceFieldType } from './resource-field-types.ts';
+import { writtenShape } from './written-shape.ts';
 import { copyJson } from '../json-copy.ts';
 import { jsonEqual } from '../../core/json.ts';
 
@@ -103,15 +104,47 @@ function soleOwnerUpdate(context: WriteContext, stored: unknown[] | undefined, c
   return changes.changed.empty ? (stored as ManagedFieldsEntry[]) : [managedFieldsEntry({ ...entry, time: context.now }, entry.fieldsV1)];
 }
 
+/** A set as a `fieldsV1` document, undefined when empty. */
+type SetFields = Readonly<Record<string, unknown>> | undefined;
+
+function fieldsOf({ changed }: WriteChanges): SetFields {
+  return changed.empty ? undefined : changed.toFieldsV1();
+}
+
 /**
  * The managed fields of a write to an object that has no managers (most creates): the writer's entry alone,
- * holding everything it set. The same as `recordUpdate` and `encodeManagedFields` would answer from no
- * managers, without their maps; undefined when the write set nothing.
+ * holding everything it set (`fieldsV1`). The same as `recordUpdate` and `encodeManagedFields` would answer
+ * from no managers, without their maps; undefined when the write set nothing.
  */
-function firstWriterEntries(context: WriteContext, { changed }: WriteChanges): ManagedFieldsEntry[] | undefined {
-  if (changed.empty) return undefined;
+function firstWriterEntries(context: WriteContext, fieldsV1: SetFields): ManagedFieldsEntry[] | undefined {
+  if (!fieldsV1) return undefined;
   const writer = { manager: context.manager, operation: 'Update', apiVersion: context.apiVersion, time: context.now, subresource: context.subresource } as const;
-  return [managedFieldsEntry(writer, changed.toFieldsV1())];
+  return [managedFieldsEntry(writer, fieldsV1)];
+}
+
+/** What creates set, by resource and then by `writtenShape` (null: nothing), for a bounded number of shapes. */
+const createdFieldsByShape = new WeakMap<ResourceType, Map<string, SetFields | null>>();
+const shapesKept = 256;
+
+/**
+ * What a create set, compared with its baseline. Compared with the kind's empty object, as most creates
+ * are, it is remembered by the shape of the object: the creates of a kind mostly write one shape, and the
+ * comparison walk and the new document were the largest part of a small create's own work.
+ */
+function createdFields(type: ResourceType, context: WriteContext, baseline: Readonly<Record<string, unknown>>, after: KubeObject): SetFields {
+  const empty = emptyObjectOf(type);
+  const shape = baseline === empty ? writtenShape(after, empty) : undefined;
+  if (shape === undefined) return fieldsOf(changesOf(baseline, after, context));
+  let byShape = createdFieldsByShape.get(type);
+  if (!byShape) createdFieldsByShape.set(type, (byShape = new Map()));
+  // The endpoint's reset fields are left out of the comparison: they are part of the key.
+  const key = `${context.resetFields.join(',')}|${shape}`;
+  const known = byShape.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const fields = fieldsOf(changesOf(baseline, after, context));
+  if (byShape.size >= shapesKept) byShape.clear();
+  byShape.set(key, fields ?? null);
+  return fields;
 }
 
 /** What a create is compared with: the kind's empty object plus what the server assigned. */
@@ -132,14 +165,16 @@ function createBaseline(type: ResourceType, created: KubeObject, body: KubeObjec
 export function managedFieldsAfterWrite(type: ResourceType, before: KubeObject | undefined, after: KubeObject, write: OwnershipWrite): ManagedFieldsEntry[] | undefined {
   const context = writeContextOf(type, write.manager, write.subresource, write.now);
   const baseline = before ?? createBaseline(type, after, write.createBody);
-  const changes = changesOf(baseline, after, context);
   // The managers the write starts from: those the client sent in the body when it sent a valid list (an empty
   // list or `[{}]` clears them), else the stored ones.
-  if (startsFromStored(before, write)) {
+  const fromStored = startsFromStored(before, write);
+  if (fromStored && before === undefined) return firstWriterEntries(context, createdFields(type, context, baseline, after));
+  const changes = changesOf(baseline, after, context);
+  if (fromStored) {
     const stored = before?.metadata.managedFields;
-    if (!stored?.length) return firstWriterEntries(context, changes);
+    if (!stored?.length) return firstWriterEntries(context, fieldsOf(changes));
     return soleOwnerUpdate(context, stored, changes) ?? encodeManagedFields(recordUpdate(context, baseline, after, managersOf(before), changes));
   }
   const managers = decodeManagedFields(write.requested) ?? managersOf(before);
-  return managers.size === 0 ? firstWriterEntries(context, changes) : encodeManagedFields(recordUpdate(context, baseline, after, managers, changes));
+  return managers.size === 0 ? firstWriterEntries(context, fieldsOf(changes)) : encodeManagedFields(recordUpdate(context, baseline, after, managers, changes));
 }
