@@ -45,10 +45,10 @@ const issuedIdentities = new Set<string>();
 /** This operator's identity among peers: `POD_ID`, else `user@host/<start time>/<3 random chars>`, as Kopf makes it — never one given out before in this process. */
 export function peeringIdentity(env: NodeJS.ProcessEnv = process.env, now = new Date()): string {
   if (env.POD_ID) return env.POD_ID;
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const prefix = `${userAtHost()}/${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
   for (;;) {
     const suffix = Array.from({ length: 3 }, () => SUFFIX_CHARACTERS[randomInt(SUFFIX_CHARACTERS.length)]).join('');
-    const identity = `${userAtHost()}/${stamp}/${suffix}`;
+    const identity = `${prefix}/${suffix}`;
     if (issuedIdentities.has(identity)) continue;
     issuedIdentities.add(identity);
     return identity;

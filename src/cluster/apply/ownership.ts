@@ -133,17 +133,16 @@ const shapesKept = 256;
  */
 function createdFields(type: ResourceType, context: WriteContext, baseline: Readonly<Record<string, unknown>>, after: KubeObject): SetFields {
   const empty = emptyObjectOf(type);
-  const shape = baseline === empty ? writtenShape(after, empty) : undefined;
+  // Through the main endpoint (every create) a resource's reset fields are always the same: the resource keys them.
+  const shape = baseline === empty && !context.subresource ? writtenShape(after, empty) : undefined;
   if (shape === undefined) return fieldsOf(changesOf(baseline, after, context));
   let byShape = createdFieldsByShape.get(type);
   if (!byShape) createdFieldsByShape.set(type, (byShape = new Map()));
-  // The endpoint's reset fields are left out of the comparison: they are part of the key.
-  const key = `${context.resetFields.join(',')}|${shape}`;
-  const known = byShape.get(key);
+  const known = byShape.get(shape);
   if (known !== undefined) return known ?? undefined;
   const fields = fieldsOf(changesOf(baseline, after, context));
   if (byShape.size >= shapesKept) byShape.clear();
-  byShape.set(key, fields ?? null);
+  byShape.set(shape, fields ?? null);
   return fields;
 }
 
