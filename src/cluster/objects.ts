@@ -21,7 +21,8 @@ import { randomNameSuffix, validateObjectMeta, type FinalizerRule } from './obje
 import { apiVersionOf, kindLabel, storageKey, type KubeObject, type ResourceType } from './resource-type.ts';
 import { compileFilter } from './selection.ts';
 import { formatTime, type ClusterState } from './state.ts';
-import { compareKeys, objectKey } from './store.ts';
+import { compareKeys, type KeyRange } from './bucket.ts';
+import { objectKey } from './store.ts';
 import { copyJson } from './json-copy.ts';
 import { newUid } from './uid.ts';
 
@@ -347,10 +348,15 @@ export class ObjectApi {
       listRv = token.rv === latestRevision ? store.currentRevision : token.rv;
       afterKey = token.key;
     }
-    let all = store.list(storageKey(type), type.namespaced ? namespace : undefined);
+    const bucket = storageKey(type);
+    let page: KeyRange = store.range(bucket, type.namespaced ? namespace : undefined, afterKey);
+    let objectAt = (key: string) => store.get(bucket, key)!;
     if (options.resourceVersionMatch === 'Exact' && !options.continue) {
       listRv = Number(options.resourceVersion);
-      all = this.stateAt(type, namespace, all, listRv);
+      const snapshot = this.stateAt(type, namespace, listRv);
+      const keys = [...snapshot.keys()].sort(compareKeys);
+      page = { keys, start: 0, end: keys.length };
+      objectAt = (key) => snapshot.get(key)!;
     }
     const items: KubeObject[] = [];
     let remaining = 0;
@@ -358,14 +364,16 @@ export class ObjectApi {
     // A list at resourceVersion "0" is served from upstream's watch cache, which ignores the limit.
     const honourLimit = options.limit && options.limit > 0 && !(options.resourceVersion === '0' && !options.continue);
     const limit = honourLimit ? options.limit! : Infinity;
-    for (const obj of all) {
-      const key = objectKey(obj.metadata.namespace, obj.metadata.name!);
-      if (afterKey !== undefined && key <= afterKey) continue;
-      if (items.length < limit) {
-        if (!filter(obj)) continue;
-        items.push(atVersion(obj, type));
-        lastKey = key;
-      } else remaining++;
+    for (let i = page.start; i < page.end; i++) {
+      if (items.length >= limit) {
+        remaining = page.end - i;
+        break;
+      }
+      const key = page.keys[i];
+      const obj = objectAt(key);
+      if (!filter(obj)) continue;
+      items.push(atVersion(obj, type));
+      lastKey = key;
     }
     const result: ListResult = { items, resourceVersion: String(listRv) };
     // Upstream reads storage in pages of `limit` keys: any key after the page means more may follow, matching or not.
@@ -377,20 +385,22 @@ export class ObjectApi {
     return result;
   }
 
-  /** The objects of a list scope as they were at revision `rv`, rebuilt by undoing later changes (`resourceVersionMatch=Exact`). */
-  private stateAt(type: ResourceType, namespace: string | undefined, current: KubeObject[], rv: number): KubeObject[] {
+  /** The objects of a list scope by key as they were at revision `rv`, rebuilt by undoing later changes (`resourceVersionMatch=Exact`). */
+  private stateAt(type: ResourceType, namespace: string | undefined, rv: number): Map<string, KubeObject> {
     const store = this.state.store;
-    if (rv >= store.currentRevision) return current;
-    const changes = store.changesSince(rv, storageKey(type));
+    const bucket = storageKey(type);
+    const scope = type.namespaced ? namespace : undefined;
+    const byKey = new Map(store.list(bucket, scope).map((o) => [objectKey(o.metadata.namespace, o.metadata.name!), o]));
+    if (rv >= store.currentRevision) return byKey;
+    const changes = store.changesSince(rv, bucket);
     if (!changes) throw new ApiError(410, 'Expired', 'The resourceVersion for the provided list is too old.');
-    const scope = type.namespaced && namespace ? `${namespace}/` : '';
-    const byKey = new Map(current.map((o) => [objectKey(o.metadata.namespace, o.metadata.name!), o]));
+    const prefix = scope ? `${scope}/` : '';
     for (const change of [...changes].reverse()) {
-      if (!change.key.startsWith(scope)) continue;
+      if (!change.key.startsWith(prefix)) continue;
       if (change.type === 'ADDED') byKey.delete(change.key);
       else byKey.set(change.key, change.previous!);
     }
-    return [...byKey.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, o]) => o);
+    return byKey;
   }
 
   create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): WriteResult {

@@ -1,3 +1,4 @@
+import { Bucket, type KeyRange } from './bucket.ts';
 import type { KubeObject } from './resource-type.ts';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -30,7 +31,7 @@ export function objectKey(namespace: string | undefined, name: string): string {
  */
 export class Store {
   private revision: number;
-  private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  private readonly buckets = new Map<string, Bucket>();
   private history: ChangeEvent[] = [];
   private historyStart = 0;
   /** The oldest resourceVersion a watch may still resume from. */
@@ -66,31 +67,25 @@ export class Store {
   }
 
   get(bucket: string, key: string): KubeObject | undefined {
-    return this.buckets.get(bucket)?.get(key);
+    return this.buckets.get(bucket)?.objects.get(key);
   }
 
   /** The objects of a bucket in storage-key order, optionally one namespace only. */
   list(bucket: string, namespace?: string): KubeObject[] {
-    const objects = this.buckets.get(bucket);
-    if (!objects) return [];
-    const keys = [...objects.keys()].sort(compareKeys);
-    const prefix = namespace ? `${namespace}/` : undefined;
+    const { keys, start, end } = this.range(bucket, namespace);
+    const objects = this.buckets.get(bucket)?.objects;
     const result: KubeObject[] = [];
-    for (const key of keys) {
-      if (prefix && !key.startsWith(prefix)) continue;
-      result.push(objects.get(key)!);
-    }
+    for (let i = start; i < end; i++) result.push(objects!.get(keys[i])!);
     return result;
   }
 
-  /** How many objects a bucket holds (optionally in one namespace). */
-  count(bucket: string, namespace?: string): number {
-    const objects = this.buckets.get(bucket);
-    if (!objects) return 0;
-    if (!namespace) return objects.size;
-    let n = 0;
-    for (const key of objects.keys()) if (key.startsWith(`${namespace}/`)) n++;
-    return n;
+  /**
+   * The keys of a bucket's objects in storage-key order, optionally one
+   * namespace only and only those after `afterKey` (a page of a list), valid
+   * until the next write: `get` reads their objects.
+   */
+  range(bucket: string, namespace?: string, afterKey?: string): KeyRange {
+    return this.buckets.get(bucket)?.range(namespace || undefined, afterKey) ?? { keys: [], start: 0, end: 0 };
   }
 
   bucketNames(): string[] {
@@ -173,13 +168,13 @@ export class Store {
     };
   }
 
-  private bucket(name: string): Map<string, KubeObject> {
-    let objects = this.buckets.get(name);
-    if (!objects) {
-      objects = new Map();
-      this.buckets.set(name, objects);
+  private bucket(name: string): Bucket {
+    let bucket = this.buckets.get(name);
+    if (!bucket) {
+      bucket = new Bucket();
+      this.buckets.set(name, bucket);
     }
-    return objects;
+    return bucket;
   }
 
   private commit(event: ChangeEvent): void {
@@ -225,11 +220,6 @@ export class Store {
     }
     return lo;
   }
-}
-
-/** Storage keys compare bytewise, as etcd orders them. */
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
