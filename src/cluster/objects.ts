@@ -57,6 +57,11 @@ export interface ListOptions {
   resourceVersionMatch?: string;
 }
 
+/** A run of storage keys in order, and how to read the object of each. */
+interface ListSource extends KeyRange {
+  objectAt(key: string): KubeObject;
+}
+
 export interface ListResult {
   items: KubeObject[];
   resourceVersion: string;
@@ -347,30 +352,24 @@ export class ObjectApi {
       if (token.rv !== latestRevision && !store.retainsHistorySince(token.rv)) throw new ExpiredContinueError(encodeContinue(latestRevision, token.key));
       listRv = token.rv === latestRevision ? store.currentRevision : token.rv;
       afterKey = token.key;
-    }
-    const bucket = storageKey(type);
-    let page: KeyRange = store.range(bucket, type.namespaced ? namespace : undefined, afterKey);
-    let objectAt = (key: string) => store.get(bucket, key)!;
-    if (options.resourceVersionMatch === 'Exact' && !options.continue) {
+    } else if (options.resourceVersionMatch === 'Exact') {
       listRv = Number(options.resourceVersion);
-      const snapshot = this.stateAt(type, namespace, listRv);
-      const keys = [...snapshot.keys()].sort(compareKeys);
-      page = { keys, start: 0, end: keys.length };
-      objectAt = (key) => snapshot.get(key)!;
+      if (!store.retainsHistorySince(listRv)) throw new ApiError(410, 'Expired', 'The resourceVersion for the provided list is too old.');
     }
+    const source = this.readAt(type, namespace, listRv, afterKey);
     const items: KubeObject[] = [];
     let remaining = 0;
     let lastKey: string | undefined;
     // A list at resourceVersion "0" is served from upstream's watch cache, which ignores the limit.
     const honourLimit = options.limit && options.limit > 0 && !(options.resourceVersion === '0' && !options.continue);
     const limit = honourLimit ? options.limit! : Infinity;
-    for (let i = page.start; i < page.end; i++) {
+    for (let i = source.start; i < source.end; i++) {
       if (items.length >= limit) {
-        remaining = page.end - i;
+        remaining = source.end - i;
         break;
       }
-      const key = page.keys[i];
-      const obj = objectAt(key);
+      const key = source.keys[i];
+      const obj = source.objectAt(key);
       if (!filter(obj)) continue;
       items.push(atVersion(obj, type));
       lastKey = key;
@@ -385,22 +384,38 @@ export class ObjectApi {
     return result;
   }
 
-  /** The objects of a list scope by key as they were at revision `rv`, rebuilt by undoing later changes (`resourceVersionMatch=Exact`). */
-  private stateAt(type: ResourceType, namespace: string | undefined, rv: number): Map<string, KubeObject> {
+  /**
+   * The keys of a list's scope after `afterKey`, in storage order, and their
+   * objects as they were at revision `rv` (retained in history): the live
+   * objects with the changes since `rv` undone. Upstream reads etcd at that
+   * revision, for a list at an exact resourceVersion and for every later page
+   * of a paginated list (§8.2, §8.3).
+   */
+  private readAt(type: ResourceType, namespace: string | undefined, rv: number, afterKey: string | undefined): ListSource {
     const store = this.state.store;
     const bucket = storageKey(type);
-    const scope = type.namespaced ? namespace : undefined;
-    const byKey = new Map(store.list(bucket, scope).map((o) => [objectKey(o.metadata.namespace, o.metadata.name!), o]));
-    if (rv >= store.currentRevision) return byKey;
-    const changes = store.changesSince(rv, bucket);
-    if (!changes) throw new ApiError(410, 'Expired', 'The resourceVersion for the provided list is too old.');
+    const scope = type.namespaced ? namespace || undefined : undefined;
+    const live = store.range(bucket, scope, afterKey);
+    const liveObject = (key: string) => store.get(bucket, key)!;
+    if (rv >= store.currentRevision) return { ...live, objectAt: liveObject };
     const prefix = scope ? `${scope}/` : '';
-    for (const change of [...changes].reverse()) {
-      if (!change.key.startsWith(prefix)) continue;
-      if (change.type === 'ADDED') byKey.delete(change.key);
-      else byKey.set(change.key, change.previous!);
+    // The first change of a key after `rv` holds its state at `rv`: none when it was created since.
+    const then = new Map<string, KubeObject | undefined>();
+    for (const change of store.changesSince(rv, bucket)!) {
+      if (then.has(change.key) || !change.key.startsWith(prefix) || (afterKey !== undefined && change.key <= afterKey)) continue;
+      then.set(change.key, change.type === 'ADDED' ? undefined : change.previous);
     }
-    return byKey;
+    if (then.size === 0) return { ...live, objectAt: liveObject };
+    const keys: string[] = [];
+    const changedKeys = [...then.keys()].filter((key) => then.get(key)).sort(compareKeys);
+    let next = 0;
+    for (let i = live.start; i < live.end; i++) {
+      const key = live.keys[i];
+      while (next < changedKeys.length && changedKeys[next] < key) keys.push(changedKeys[next++]);
+      if (!then.has(key)) keys.push(key);
+    }
+    while (next < changedKeys.length) keys.push(changedKeys[next++]);
+    return { keys, start: 0, end: keys.length, objectAt: (key) => (then.has(key) ? then.get(key)! : liveObject(key)) };
   }
 
   create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): WriteResult {

@@ -256,6 +256,25 @@ describe('list, watch and resourceVersion semantics', () => {
     });
   });
 
+  it('serves the later pages of a list as the collection was at the first page', async () => {
+    await createNamespace(cluster, 'lw-pages');
+    const pages = '/api/v1/namespaces/lw-pages/configmaps';
+    for (const name of ['p1', 'p2', 'p3', 'p4']) await api.post(pages, { metadata: { name, labels: { page: 'yes' } }, data: { v: 'first' } });
+    const first = (await api.get(`${pages}?limit=2&labelSelector=page%3Dyes`)).body;
+    expect(names(first)).toEqual(['p1', 'p2']);
+    await api.patch(`${pages}/p3`, { data: { v: 'second' } });
+    await api.del(`${pages}/p4`);
+    await api.post(pages, { metadata: { name: 'p5', labels: { page: 'yes' } } });
+    const second = (await api.get(`${pages}?limit=2&labelSelector=page%3Dyes&continue=${encodeURIComponent(first.metadata.continue)}`)).body;
+    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    expect(names(second)).toEqual(['p3', 'p4']);
+    expect(second.items.map((item: { data: Record<string, string> }) => item.data.v)).toEqual(['first', 'first']);
+    // p5 came after the first page: nothing follows p4.
+    expect(second.metadata.continue).toBeUndefined();
+    const now = (await api.get(`${pages}?labelSelector=page%3Dyes`)).body;
+    expect(names(now)).toEqual(['p1', 'p2', 'p3', 'p5']);
+  });
+
   it('lists the state at an exact past resourceVersion', async () => {
     const before = (await api.get(secrets)).body;
     await api.post(secrets, { metadata: { name: 'later' } });
