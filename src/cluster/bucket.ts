@@ -79,7 +79,7 @@ export class Bucket {
  * finds its place by binary search, and the keys between are copied without
  * comparing them.
  */
-function mergeDistinct(a: string[], b: readonly string[]): string[] {
+export function mergeDistinct(a: string[], b: readonly string[]): string[] {
   if (b.length === 0) return a;
   if (a.length === 0 || a[a.length - 1] < b[0]) return a.concat(b);
   const merged: string[] = [];

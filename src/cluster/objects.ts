@@ -21,7 +21,7 @@ import { randomNameSuffix, validateObjectMeta, type FinalizerRule } from './obje
 import { apiVersionOf, kindLabel, storageKey, type KubeObject, type ResourceType } from './resource-type.ts';
 import { compileFilter } from './selection.ts';
 import { formatTime, type ClusterState } from './state.ts';
-import { compareKeys, type KeyRange } from './bucket.ts';
+import { compareKeys, mergeDistinct, type KeyRange } from './bucket.ts';
 import { objectKey } from './store.ts';
 import { copyJson } from './json-copy.ts';
 import { newUid } from './uid.ts';
@@ -406,15 +406,8 @@ export class ObjectApi {
       then.set(change.key, change.type === 'ADDED' ? undefined : change.previous);
     }
     if (then.size === 0) return { ...live, objectAt: liveObject };
-    const keys: string[] = [];
-    const changedKeys = [...then.keys()].filter((key) => then.get(key)).sort(compareKeys);
-    let next = 0;
-    for (let i = live.start; i < live.end; i++) {
-      const key = live.keys[i];
-      while (next < changedKeys.length && changedKeys[next] < key) keys.push(changedKeys[next++]);
-      if (!then.has(key)) keys.push(key);
-    }
-    while (next < changedKeys.length) keys.push(changedKeys[next++]);
+    const unchanged = live.keys.slice(live.start, live.end).filter((key) => !then.has(key));
+    const keys = mergeDistinct(unchanged, [...then.keys()].filter((key) => then.get(key)).sort(compareKeys));
     return { keys, start: 0, end: keys.length, objectAt: (key) => (then.has(key) ? then.get(key)! : liveObject(key)) };
   }
 
